@@ -1,0 +1,1 @@
+"""Loopback emulators of the services calbot talks to (DESIGN.md §6)."""
