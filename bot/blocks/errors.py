@@ -1,0 +1,27 @@
+"""How an error looks to the user: what happened and what to do, never a stack trace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.blocks.kit import actions, button, message, section
+from bot.ids import Action, Block
+
+
+def error_message(text: str, *, connect: bool = False, reconnect: bool = False) -> dict[str, Any]:
+    blocks = [section(f":warning: {text}")]
+    if reconnect:
+        blocks.append(
+            actions(
+                button("Reconnect Cal.com", Action.CONNECT_START, value="fresh", style="primary"),
+                block_id=Block.ERROR_ACTIONS,
+            )
+        )
+    elif connect:
+        blocks.append(
+            actions(
+                button("Connect Cal.com", Action.CONNECT_START, style="primary"),
+                block_id=Block.ERROR_ACTIONS,
+            )
+        )
+    return message(text, blocks)

@@ -1,0 +1,94 @@
+"""The process-wide objects every part of calbot shares, built once.
+
+One pooled HTTP client for the gateway, one database handle, the caches, the clock
+(injected by tests), and the set of background tasks that listeners hand their work
+to after acking, so shutdown can wait for them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Coroutine
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+
+from bot.cache import TTLCache
+from bot.calcom.client import CalcomClient
+from bot.calcom.connections import MatonConnections
+from bot.calcom.transport import make_http_client
+from bot.config import Settings
+from bot.store import Store
+
+log = logging.getLogger("calbot")
+
+Clock = Callable[[], datetime]
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    store: Store
+    http: httpx.AsyncClient
+    calcom: CalcomClient
+    connections: MatonConnections
+    clock: Clock = utc_now
+    profiles: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
+    event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
+    slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
+    _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+
+    @classmethod
+    def create(cls, settings: Settings, *, clock: Clock = utc_now) -> Runtime:
+        store = Store(settings.database_path)
+        store.migrate()
+        http = make_http_client()
+        return cls(
+            settings=settings,
+            store=store,
+            http=http,
+            calcom=CalcomClient(
+                http, gateway_url=settings.maton_gateway_url, api_key=settings.maton_api_key
+            ),
+            connections=MatonConnections(
+                http, ctrl_url=settings.maton_ctrl_url, api_key=settings.maton_api_key
+            ),
+            clock=clock,
+        )
+
+    def spawn(self, work: Coroutine[Any, Any, Any], *, name: str = "work") -> asyncio.Task[Any]:
+        """Run `work` after the listener has acked; keep a reference so shutdown can wait."""
+        task = asyncio.get_running_loop().create_task(work, name=name)
+        self._tasks.add(task)
+        task.add_done_callback(self._finished)
+        return task
+
+    def _finished(self, task: asyncio.Task[Any]) -> None:
+        self._tasks.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            # Work is wrapped by the Slack error handler; reaching here is a bug in it.
+            log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    @property
+    def in_flight(self) -> int:
+        return len(self._tasks)
+
+    async def drain(self, timeout: float = 10) -> None:
+        """Wait for in-flight work (used on SIGTERM), cancelling what outlives `timeout`."""
+        if not self._tasks:
+            return
+        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        for task in pending:
+            task.cancel()
+
+    async def close(self) -> None:
+        await self.drain()
+        await self.http.aclose()
+        self.store.close()

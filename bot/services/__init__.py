@@ -1,0 +1,1 @@
+"""What calbot does, independent of Slack: services take plain values, never Bolt objects."""

@@ -1,0 +1,174 @@
+"""Linking a Slack user to their Cal.com account through a Maton connection.
+
+The link moves PENDING → ACTIVE when the user completes OAuth at Maton's URL. We never
+get a callback for that, so every later touch (the "I've connected" button, or any
+command) asks the control plane once while the link is still pending.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.calcom.errors import NotFound
+from bot.runtime import Runtime
+from bot.services.errors import LinkPending, NotLinked
+from bot.store import Link
+
+log = logging.getLogger("calbot.accounts")
+
+
+@dataclass(frozen=True)
+class Pending:
+    """The user must open `url` and approve access."""
+
+    url: str
+
+
+@dataclass(frozen=True)
+class Linked:
+    link: Link
+    newly: bool  # True when this call finished the linking
+
+
+async def connect(
+    rt: Runtime, team_id: str, user_id: str, *, fresh: bool = False
+) -> Pending | Linked:
+    """Start linking, or report the link that exists. `fresh` replaces an expired connection."""
+    link = rt.store.get_link(team_id, user_id)
+    if link and not fresh:
+        checked, url = await _check(rt, link)
+        if checked and checked.active:
+            return Linked(checked, newly=not link.active)
+        if checked and url:
+            return Pending(url)
+    if link:
+        await _forget_connection(rt, link.connection_id)
+    connection = await rt.connections.create()
+    rt.store.save_link(
+        Link(
+            team_id=team_id,
+            user_id=user_id,
+            connection_id=connection.connection_id,
+            status="PENDING",
+        )
+    )
+    log.info("connection created for %s/%s", team_id, user_id)
+    return Pending(connection.url or "")
+
+
+async def _check(rt: Runtime, link: Link) -> tuple[Link | None, str | None]:
+    """The link brought up to date, and the OAuth URL while it is still pending.
+
+    None when Maton no longer knows the connection (deleted there): the link is dropped.
+    """
+    if link.active:
+        return link, None
+    try:
+        connection = await rt.connections.get(link.connection_id)
+    except NotFound:
+        rt.store.delete_link(link.team_id, link.user_id)
+        return None, None
+    if connection.status != "ACTIVE":
+        return link, connection.url
+    me = await rt.calcom.me(link.connection_id)
+    rt.profiles.put(link.connection_id, me)
+    linked = rt.store.save_link(
+        Link(
+            team_id=link.team_id,
+            user_id=link.user_id,
+            connection_id=link.connection_id,
+            status="ACTIVE",
+            calcom_user_id=me.id,
+            username=me.username,
+            email=me.email,
+            name=me.name,
+            time_zone=me.time_zone,
+            created_at=link.created_at,
+        )
+    )
+    log.info("link active for %s/%s", link.team_id, link.user_id)
+    return linked, None
+
+
+async def current_link(rt: Runtime, team_id: str, user_id: str) -> Link | None:
+    """The user's link, refreshed if pending; None when they never connected."""
+    link = rt.store.get_link(team_id, user_id)
+    if link is None:
+        return None
+    checked, _ = await _check(rt, link)
+    return checked
+
+
+async def require_link(rt: Runtime, team_id: str, user_id: str) -> Link:
+    """The user's active link, or a NotLinked/LinkPending the user can act on."""
+    link = rt.store.get_link(team_id, user_id)
+    if link is None:
+        raise NotLinked()
+    checked, url = await _check(rt, link)
+    if checked is None:
+        raise NotLinked()
+    if not checked.active:
+        raise LinkPending(url or "")
+    return checked
+
+
+async def profile(rt: Runtime, link: Link) -> Any:
+    """The Cal.com profile, from the 5-minute cache when it is there."""
+    return await rt.profiles.get_or_load(
+        link.connection_id, lambda: rt.calcom.me(link.connection_id)
+    )
+
+
+@dataclass(frozen=True)
+class AccountOverview:
+    """Everything `/cal me` shows, fetched concurrently."""
+
+    profile: Any
+    schedule: Any
+    conferencing: Any
+    calendars: Any
+    teams: Any
+    verified_emails: Any
+
+
+async def overview(rt: Runtime, link: Link) -> AccountOverview:
+    conn = link.connection_id
+    me, schedule, conferencing, calendars, teams, emails = await asyncio.gather(
+        profile(rt, link),
+        rt.calcom.default_schedule(conn),
+        _optional(rt.calcom.default_conferencing(conn)),
+        rt.calcom.calendars(conn),
+        rt.calcom.teams(conn),
+        rt.calcom.verified_emails(conn),
+    )
+    return AccountOverview(me, schedule, conferencing, calendars, teams, emails)
+
+
+async def _optional(call: Any) -> Any:
+    """A lookup whose 404 means 'none set' rather than an error."""
+    try:
+        return await call
+    except NotFound:
+        return None
+
+
+async def disconnect(rt: Runtime, team_id: str, user_id: str) -> bool:
+    """Delete the Maton connection and forget the link. False when there was nothing to do."""
+    link = rt.store.get_link(team_id, user_id)
+    if link is None:
+        return False
+    await _forget_connection(rt, link.connection_id)
+    rt.store.delete_link(team_id, user_id)
+    rt.profiles.drop(link.connection_id)
+    rt.event_types.drop(link.connection_id)
+    log.info("link removed for %s/%s", team_id, user_id)
+    return True
+
+
+async def _forget_connection(rt: Runtime, connection_id: str) -> None:
+    with contextlib.suppress(NotFound):  # already gone at Maton: nothing to undo
+        await rt.connections.delete(connection_id)

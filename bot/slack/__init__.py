@@ -1,0 +1,1 @@
+"""Bolt listeners grouped by surface; each module has `register(app, rt)`."""

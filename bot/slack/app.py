@@ -1,0 +1,32 @@
+"""Build the Bolt AsyncApp and register every surface's listeners on it."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.slack import account, commands, errors
+
+
+def build_app(rt: Runtime) -> AsyncApp:
+    """The Bolt app for `rt`.
+
+    `process_before_response=True`: Bolt answers Slack when the listener returns instead
+    of polling for ack(), and every listener returns right after ack(), its work handed
+    to a task (see `bot.slack.context.handoff`). Measured in bench/ack_latency.py.
+    """
+    settings = rt.settings
+    client = AsyncWebClient(base_url=settings.slack_api_url, token=settings.slack_bot_token)
+    app = AsyncApp(
+        client=client,
+        signing_secret=settings.slack_signing_secret,
+        process_before_response=True,
+        logger=logging.getLogger("calbot.bolt"),
+    )
+    errors.register(app)
+    commands.register(app, rt)
+    account.register(app, rt)
+    return app

@@ -1,0 +1,71 @@
+"""Who is asking and how to answer: the plain values a handler needs from a Slack request."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot.runtime import Runtime
+from bot.slack.errors import guarded
+
+
+@dataclass(frozen=True)
+class Caller:
+    """The Slack user behind a request.
+
+    Authority always comes from here, never from a button value.
+    """
+
+    team_id: str
+    user_id: str
+    channel_id: str | None = None
+    trigger_id: str | None = None
+
+    @classmethod
+    def from_body(cls, body: dict[str, Any]) -> Caller:
+        """Works for slash commands (flat form fields) and interactive payloads (nested)."""
+        user = body.get("user") or {}
+        team = body.get("team") or {}
+        channel = body.get("channel") or {}
+        return cls(
+            team_id=body.get("team_id") or team.get("id") or user.get("team_id") or "",
+            user_id=body.get("user_id") or user.get("id") or "",
+            channel_id=body.get("channel_id") or channel.get("id"),
+            trigger_id=body.get("trigger_id"),
+        )
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One request's handling: the runtime, the caller, and Bolt's `respond` and `client`."""
+
+    rt: Runtime
+    caller: Caller
+    respond: Any
+    client: AsyncWebClient
+
+    async def reply(self, payload: dict[str, Any], *, replace: bool = False) -> None:
+        """An ephemeral answer through the response_url; `replace` rewrites the message clicked."""
+        await self.respond(**payload, response_type="ephemeral", replace_original=replace)
+
+
+Work = Callable[[Turn, dict[str, Any]], Awaitable[None]]
+Handler = Callable[[Turn, Any], Awaitable[None]]  # one `/cal` command value
+
+
+def handoff(rt: Runtime, work: Work) -> Callable[..., Awaitable[None]]:
+    """A Bolt listener that acks at once and runs `work` in a background task.
+
+    The app runs with `process_before_response`, so Bolt answers Slack as soon as this
+    listener returns: the ack costs well under a millisecond, whatever `work` does.
+    """
+
+    async def listener(ack: Any, body: dict[str, Any], respond: Any, client: Any) -> None:
+        await ack()
+        turn = Turn(rt, Caller.from_body(body), respond, client)
+        rt.spawn(guarded(work(turn, body), respond), name=work.__name__)
+
+    return listener

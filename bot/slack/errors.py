@@ -1,0 +1,60 @@
+"""The one error handler: every failure becomes a friendly ephemeral message and a log line.
+
+Errors the user can act on (a Cal.com or service error) say what to do. Anything else
+is logged with a short reference the user can quote; the user never sees a trace.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+from collections.abc import Awaitable
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot.blocks.errors import error_message
+from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
+from bot.services.errors import ServiceError
+
+log = logging.getLogger("calbot.slack")
+
+
+def describe(error: BaseException) -> dict[str, Any]:
+    """The message for `error`: its own user message, or a reference for an unexpected one."""
+    if isinstance(error, ConnectionExpired | NotConnected):
+        return error_message(error.user_message, reconnect=True)
+    if isinstance(error, CalcomError):
+        return error_message(error.user_message)
+    if isinstance(error, ServiceError):
+        return error_message(error.user_message, connect=error.offer_connect)
+    ref = secrets.token_hex(4)
+    log.error("unexpected error ref=%s: %s", ref, type(error).__name__, exc_info=error)
+    return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
+
+
+async def report(error: BaseException, respond: Any | None) -> None:
+    """Tell the user about `error` through `respond` (a response_url), if there is one."""
+    if isinstance(error, CalcomError | ServiceError):
+        log.info("user-facing error: %s", type(error).__name__)
+    payload = describe(error)
+    if respond is None:
+        return
+    try:
+        await respond(**payload, response_type="ephemeral", replace_original=False)
+    except Exception as exc:  # the response_url may have expired; the log is all we have
+        log.warning("could not report an error to the user: %s", type(exc).__name__)
+
+
+async def guarded(work: Awaitable[Any], respond: Any | None) -> None:
+    """Run work handed off after ack(); route any failure to `report`."""
+    try:
+        await work
+    except Exception as error:
+        await report(error, respond)
+
+
+def register(app: AsyncApp) -> None:
+    @app.error
+    async def on_error(error: Exception, respond: Any = None) -> None:
+        await report(error, respond)

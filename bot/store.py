@@ -1,0 +1,130 @@
+"""SQLite storage through sqlite-utils: account links, and (later) subscriptions and the outbox.
+
+Plain functions over a `Store` that owns one connection. Queries are single indexed
+lookups (~10 µs), so they run on the event loop; WAL mode lets a second process
+(`calbot links`, a second web worker) read while the server writes.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+migrations = Migrations("calbot")
+
+
+@migrations()
+def m001_links(db: sqlite_utils.Database) -> None:
+    db["links"].create(
+        {
+            "team_id": str,
+            "user_id": str,
+            "connection_id": str,
+            "status": str,  # PENDING until the user finishes OAuth at Maton, then ACTIVE
+            "calcom_user_id": int,
+            "username": str,
+            "email": str,
+            "name": str,
+            "time_zone": str,
+            "created_at": str,
+            "updated_at": str,
+        },
+        pk=("team_id", "user_id"),
+        not_null={"team_id", "user_id", "connection_id", "status"},
+    )
+    db["links"].create_index(["connection_id"], unique=True)
+
+
+@dataclass(frozen=True)
+class Link:
+    """One Slack user's Cal.com account, reached through one Maton connection."""
+
+    team_id: str
+    user_id: str
+    connection_id: str
+    status: str
+    calcom_user_id: int | None = None
+    username: str | None = None
+    email: str | None = None
+    name: str | None = None
+    time_zone: str | None = None
+    created_at: str | None = None
+    updated_at: str | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status == "ACTIVE"
+
+
+_LINK_FIELDS = {f.name for f in fields(Link)}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """The database handle, one per process; `migrate()` is safe when two start at once."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if self.path != ":memory:":
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        self.db = sqlite_utils.Database(conn)
+
+    def migrate(self) -> None:
+        """Apply pending migrations under one write lock.
+
+        BEGIN IMMEDIATE serialises two processes migrating the same file at start-up
+        (two web dynos): the second waits on the busy timeout, then finds nothing pending.
+        sqlite-utils nests each migration in a savepoint inside this transaction.
+        """
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            migrations.apply(self.db)
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def pending_migrations(self) -> list[str]:
+        return [m.name for m in migrations.pending(self.db)]
+
+    def ping(self) -> bool:
+        return self.db.execute("select 1").fetchone() == (1,)
+
+    def close(self) -> None:
+        self.db.conn.close()
+
+    # --- links -------------------------------------------------------------------------
+
+    def get_link(self, team_id: str, user_id: str) -> Link | None:
+        rows = list(self.db["links"].rows_where("team_id = ? and user_id = ?", [team_id, user_id]))
+        return Link(**rows[0]) if rows else None
+
+    def save_link(self, link: Link) -> Link:
+        now = _now()
+        record = {k: v for k, v in link.__dict__.items() if k in _LINK_FIELDS}
+        record["created_at"] = record.get("created_at") or now
+        record["updated_at"] = now
+        self.db["links"].upsert(record, pk=("team_id", "user_id"))
+        return Link(**record)
+
+    def delete_link(self, team_id: str, user_id: str) -> None:
+        self.db.execute("delete from links where team_id = ? and user_id = ?", [team_id, user_id])
+
+    def links(self, team_id: str | None = None) -> list[Link]:
+        where, args = ("team_id = ?", [team_id]) if team_id else (None, None)
+        return [
+            Link(**row)
+            for row in self.db["links"].rows_where(where, args, order_by="team_id, user_id")
+        ]

@@ -1,0 +1,51 @@
+"""The Starlette ASGI app: Slack's route, the health check, and (later) webhooks and OAuth."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import AsyncIterator
+
+from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from bot.runtime import Runtime
+from bot.slack.app import build_app
+
+log = logging.getLogger("calbot.web")
+
+
+def create_app(rt: Runtime) -> Starlette:
+    bolt = build_app(rt)
+    slack_handler = AsyncSlackRequestHandler(bolt)
+
+    async def slack_events(request: Request) -> Response:
+        return await slack_handler.handle(request)
+
+    async def healthz(request: Request) -> Response:
+        try:
+            ok = rt.store.ping()
+        except Exception as exc:
+            log.error("health check: database does not answer: %s", type(exc).__name__)
+            ok = False
+        body = {"ok": ok, "database": "ok" if ok else "unavailable", "in_flight": rt.in_flight}
+        return JSONResponse(body, status_code=200 if ok else 503)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        await rt.close()
+
+    app = Starlette(
+        routes=[
+            Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/healthz", healthz, methods=["GET"]),
+        ],
+        lifespan=lifespan,
+    )
+    app.state.bolt = bolt
+    app.state.runtime = rt
+    return app

@@ -1,0 +1,143 @@
+"""Fixtures: the emulators and the bot, each a real HTTP server on loopback.
+
+Time is pinned: the bot and the Cal.com emulator share `clock`, fixed at
+Wednesday 25 Nov 2026 15:00 UTC (10:00 in New York) unless a test moves it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.config import Settings, load_settings
+from bot.runtime import Runtime
+from bot.store import Link
+from bot.web import create_app
+from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.server import serve
+from tests.emulators.slack import SlackEmulator
+from tests.slackdriver import SlackDriver
+
+NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
+SIGNING_SECRET = "test-signing-secret-0123456789"
+MATON_KEY = "test-maton-key-abcdef123456"
+BOT_TOKEN = "xoxb-test-token"
+
+
+class Clock:
+    """A settable clock shared by the bot and the Cal.com emulator."""
+
+    def __init__(self, now: datetime = NOW):
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> None:
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def calcom(clock: Clock) -> Iterator[CalcomEmulator]:
+    emulator = CalcomEmulator(api_key=MATON_KEY, clock=clock)
+    server = serve(emulator.app)
+    emulator.base_url = server.url
+    yield emulator
+    server.stop()
+    assert emulator.contract_violations == [], "requests outside Cal.com's documented API"
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackEmulator]:
+    emulator = SlackEmulator(bot_token=BOT_TOKEN, team_id="T111")
+    server = emulator.start()
+    emulator.add_user(
+        "U1", name="sam", real_name="Sam Jones", email="sam@acme.test", tz="America/New_York"
+    )
+    emulator.add_user(
+        "U2", name="alice", real_name="Alice Wong", email="alice@acme.test", tz="Europe/London"
+    )
+    emulator.add_user(
+        "U3", name="bob", real_name="Bob Ray", email="bob@acme.test", tz="Pacific/Honolulu"
+    )
+    yield emulator
+    server.stop()
+
+
+def make_settings(
+    tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, **extra: str
+) -> Settings:
+    env = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.api_url,
+        "MATON_API_KEY": MATON_KEY,
+        "MATON_GATEWAY_URL": calcom.base_url or "",
+        "MATON_CTRL_URL": calcom.base_url or "",
+        "DATABASE_PATH": str(tmp_path / "calbot.db"),
+        **extra,
+    }
+    return load_settings(env)
+
+
+@pytest.fixture
+def settings(tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator) -> Settings:
+    return make_settings(tmp_path, calcom, slack, PUBLIC_URL="http://127.0.0.1:1")
+
+
+@dataclass
+class Bot:
+    """The running bot: its URL, its runtime (for inspecting the store), and a Slack driver."""
+
+    url: str
+    rt: Runtime
+    slack: SlackDriver
+
+
+def link_user(
+    bot: Bot,
+    calcom: CalcomEmulator,
+    user_id: str,
+    username: str,
+    *,
+    name: str | None = None,
+    time_zone: str = "America/New_York",
+    **account: object,
+) -> Link:
+    """A Slack user linked to a fresh Cal.com account, as `/cal connect` would leave it."""
+    name = name or username.title()
+    email = f"{username}@acme.test"
+    calcom.add_account(username=username, name=name, email=email, time_zone=time_zone, **account)
+    connection = calcom.add_connection(username)
+    return bot.rt.store.save_link(
+        Link(
+            "T111",
+            user_id,
+            connection.connection_id,
+            "ACTIVE",
+            None,
+            username,
+            email,
+            name,
+            time_zone,
+        )
+    )
+
+
+@pytest.fixture
+def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[Bot]:
+    rt = Runtime.create(settings, clock=clock)
+    server = serve(create_app(rt))
+    driver = SlackDriver(server.url, SIGNING_SECRET, slack)
+    yield Bot(server.url, rt, driver)
+    driver.close()
+    server.stop()

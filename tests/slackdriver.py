@@ -1,0 +1,153 @@
+"""Send requests to the bot exactly as Slack does: signed, form- or JSON-encoded, over HTTP.
+
+Response URLs and trigger ids come from the Slack emulator, so whatever the bot does
+after acking lands there, where tests wait for it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from tests.emulators.slack import SlackEmulator
+
+
+def sign(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    ts = str(int(time.time()) if timestamp is None else timestamp)
+    base = b"v0:" + ts.encode() + b":" + body
+    digest = hmac.new(secret.encode(), base, hashlib.sha256).hexdigest()
+    return {"X-Slack-Request-Timestamp": ts, "X-Slack-Signature": f"v0={digest}"}
+
+
+@dataclass
+class Sent:
+    """A request sent to the bot: its HTTP answer, and where its replies will arrive."""
+
+    response: httpx.Response
+    response_url: str
+
+
+class SlackDriver:
+    def __init__(
+        self, bot_url: str, signing_secret: str, slack: SlackEmulator, team_id: str = "T111"
+    ):
+        self.url = f"{bot_url}/slack/events"
+        self.secret = signing_secret
+        self.slack = slack
+        self.team_id = team_id
+        self.http = httpx.Client(timeout=10)
+
+    def close(self) -> None:
+        self.http.close()
+
+    def post(
+        self, body: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> httpx.Response:
+        sent = {"Content-Type": content_type, **sign(self.secret, body), **(headers or {})}
+        return self.http.post(self.url, content=body, headers=sent)
+
+    def command(self, text: str, *, user: str = "U1", channel: str = "C1") -> Sent:
+        response_url = self.slack.new_response_url(channel=channel, user_id=user)
+        form = {
+            "token": "legacy-unused",
+            "team_id": self.team_id,
+            "team_domain": "acme",
+            "channel_id": channel,
+            "channel_name": "general",
+            "user_id": user,
+            "user_name": user.lower(),
+            "command": "/cal",
+            "text": text,
+            "api_app_id": "A111",
+            "response_url": response_url,
+            "trigger_id": self.slack.new_trigger_id(user_id=user),
+        }
+        body = urlencode(form).encode()
+        return Sent(self.post(body, "application/x-www-form-urlencoded"), response_url)
+
+    def interact(self, payload: dict[str, Any]) -> httpx.Response:
+        body = urlencode({"payload": json.dumps(payload)}).encode()
+        return self.post(body, "application/x-www-form-urlencoded")
+
+    def click(
+        self,
+        action_id: str,
+        *,
+        value: str | None = None,
+        user: str = "U1",
+        block_id: str = "b",
+        message: dict[str, Any] | None = None,
+        channel: str = "C1",
+    ) -> Sent:
+        """Press a button on a message (ephemeral, as the bot's replies are)."""
+        response_url = self.slack.new_response_url(channel=channel, user_id=user)
+        action: dict[str, Any] = {
+            "action_id": action_id,
+            "block_id": block_id,
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Button"},
+            "action_ts": f"{time.time():.6f}",
+        }
+        if value is not None:
+            action["value"] = value
+        payload = {
+            "type": "block_actions",
+            "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
+            "api_app_id": "A111",
+            "container": {
+                "type": "message",
+                "message_ts": "111.222",
+                "channel_id": channel,
+                "is_ephemeral": True,
+            },
+            "trigger_id": self.slack.new_trigger_id(user_id=user),
+            "team": {"id": self.team_id, "domain": "acme"},
+            "channel": {"id": channel, "name": "general"},
+            "message": message or {"type": "message", "ts": "111.222", "text": "", "blocks": []},
+            "response_url": response_url,
+            "actions": [action],
+        }
+        return Sent(self.interact(payload), response_url)
+
+    def replies(self, sent: Sent, *, count: int = 1, timeout: float = 5) -> list[dict[str, Any]]:
+        """Wait for `count` replies to `sent`'s response URL; return them all."""
+        url_id = sent.response_url.rsplit("/", 1)[1]
+        self.slack.wait_for(
+            "response_url", lambda c: c.url_id == url_id, count=count, timeout=timeout
+        )
+        return [c.args for c in self.slack.calls_to("response_url") if c.url_id == url_id]
+
+    def reply(self, sent: Sent, *, timeout: float = 5) -> dict[str, Any]:
+        """The bot's first reply to `sent`."""
+        return self.replies(sent, timeout=timeout)[0]
+
+
+def _nodes(node: Any) -> list[dict[str, Any]]:
+    """Every dict inside a Block Kit structure, depth first."""
+    if isinstance(node, dict):
+        return [node, *(n for value in node.values() for n in _nodes(value))]
+    if isinstance(node, list):
+        return [n for item in node for n in _nodes(item)]
+    return []
+
+
+def text_of(payload: dict[str, Any]) -> str:
+    """Every piece of text in a message or view, joined: what a reader would see."""
+    texts = [
+        n["text"]
+        for n in _nodes(payload.get("blocks") or [])
+        if n.get("type") in ("plain_text", "mrkdwn") and isinstance(n.get("text"), str)
+    ]
+    return "\n".join([payload.get("text") or "", *texts])
+
+
+def action_ids(payload: dict[str, Any]) -> list[str]:
+    """The action ids of every interactive element in a message or view."""
+    return [n["action_id"] for n in _nodes(payload.get("blocks") or []) if "action_id" in n]
