@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cache import TTLCache
 from bot.calcom.client import CalcomClient
@@ -44,6 +45,7 @@ class Runtime:
     event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _slack_clients: dict[str, AsyncWebClient] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock = utc_now) -> Runtime:
@@ -75,6 +77,19 @@ class Runtime:
         if not task.cancelled() and task.exception() is not None:
             # Work is wrapped by the Slack error handler; reaching here is a bug in it.
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    def slack_client(self, team_id: str) -> AsyncWebClient:
+        """A Web API client for work outside a Slack request (notifications, DMs).
+
+        Single-workspace mode: the bot token. (Multi-workspace: the team's installation.)
+        """
+        client = self._slack_clients.get(team_id)
+        if client is None:
+            client = AsyncWebClient(
+                base_url=self.settings.slack_api_url, token=self.settings.slack_bot_token
+            )
+            self._slack_clients[team_id] = client
+        return client
 
     @property
     def in_flight(self) -> int:

@@ -7,7 +7,7 @@ Wednesday 25 Nov 2026 15:00 UTC (10:00 in New York) unless a test moves it.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -137,6 +137,8 @@ def link_user(
 def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[Bot]:
     rt = Runtime.create(settings, clock=clock)
     server = serve(create_app(rt))
+    # Cal.com delivers webhooks to PUBLIC_URL: the bot's own loopback address.
+    rt.settings = replace(rt.settings, public_url=server.url)
     driver = SlackDriver(server.url, SIGNING_SECRET, slack)
     yield Bot(server.url, rt, driver)
     driver.close()

@@ -1,9 +1,21 @@
 """Cal.com API v2 behind the Maton gateway, and Maton's control plane, in one ASGI app.
 
-Start it with ``emu.start()`` (or ``serve(emu.app)`` and set ``emu.base_url``); point both
-``MATON_GATEWAY_URL`` and ``MATON_CTRL_URL`` at ``emu.base_url``. Control plane at
-``/connections``, gateway at ``/cal-com/v2/...``, the OAuth page of a connection at
-``/oauth/{connection_id}`` (``?username=alice`` completes it, as a user's click would).
+Start it with ``emu.start()`` / ``emu.stop()`` (or ``serve(emu.app)``, set ``emu.base_url``,
+and call ``emu.close()`` before ``server.stop()`` so a hanging "timeout" request cannot hold
+uvicorn's shutdown); point both ``MATON_GATEWAY_URL`` and ``MATON_CTRL_URL`` at
+``emu.base_url``. Control plane at ``/connections``, gateway at ``/cal-com/v2/...``, the
+OAuth page of a connection at ``/oauth/{connection_id}`` (``?username=alice`` completes it,
+as a user's click would).
+
+Test setup: ``add_account(...) -> Account``, ``add_connection(username=None) -> Connection``
+(ACTIVE and bound when a username is given), ``complete_oauth``, ``expire_connection`` (the
+control plane still says ACTIVE, as Maton's does), ``book_as_guest``, ``fault``. State for
+assertions: ``accounts`` (id -> Account), ``connections``, ``event_types``, ``schedules``
+(id -> internal dict), ``bookings`` (uid -> internal dict with datetimes), ``webhooks``,
+``reservations``, ``requests`` (every request, ``gateway_requests()`` for /cal-com only),
+``contract_violations``, ``deliveries``; wait with ``wait_for_delivery(predicate)``,
+``wait_for_deliveries(n)`` or, in async tests, ``await wait_delivery(...)`` /
+``await wait_deliveries(n)``; replay with ``redeliver(i)`` / ``await aredeliver(i)``.
 
 Maton's layer (decided here; the real bodies are undocumented)
 ------------------------------------------------------------

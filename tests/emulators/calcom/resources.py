@@ -316,8 +316,8 @@ class ResourcesApi:
         versioned = ctx.version == EVENT_TYPES_V
         spec: dict[str, Any] = {}
         for key in ("title", "slug", "description"):
-            if key in body:
-                spec[key] = maybe(body, key, str, "a string")
+            if body.get(key) is not None:
+                spec[key] = need(body, key, str, "a string")
         length_key = "lengthInMinutes" if versioned else "length"
         if length_key in body:
             spec["length"] = need(body, length_key, int, "a number")

@@ -165,9 +165,9 @@ class SlotsApi:
         if tz:
             zone(tz)
         length = et["length"]
-        duration = ctx.q("duration")
-        if duration and int(duration) in (et["lengthInMinutesOptions"] or []):
-            length = int(duration)
+        duration = ctx.q_int("duration", 0)
+        if duration and duration in (et["lengthInMinutesOptions"] or []):
+            length = duration
         starts = self.available_starts(
             et,
             start,
