@@ -40,6 +40,17 @@ def m001_links(db: sqlite_utils.Database) -> None:
     db["links"].create_index(["connection_id"], unique=True)
 
 
+@migrations()
+def m002_intents(db: sqlite_utils.Database) -> None:
+    """What a slot picker's buttons mean, kept server-side: buttons carry only the intent id."""
+    db["intents"].create(
+        {"id": str, "team_id": str, "user_id": str, "payload": str, "created_at": str},
+        pk="id",
+        not_null={"team_id", "user_id", "payload", "created_at"},
+    )
+    db["intents"].create_index(["created_at"])
+
+
 @dataclass(frozen=True)
 class Link:
     """One Slack user's Cal.com account, reached through one Maton connection."""

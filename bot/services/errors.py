@@ -32,3 +32,40 @@ class LinkPending(ServiceError):
             "You haven't finished connecting Cal.com yet: open the link from `/cal connect`, "
             "approve access, then try again."
         )
+
+
+class NoSuchEventType(ServiceError):
+    """Nothing matched; `choices` lets the reply list what exists."""
+
+    def __init__(self, query: str, choices: list):
+        self.query = query
+        self.choices = choices
+        names = ", ".join(f"`{t.slug}`" for t in choices[:10]) or "none yet"
+        super().__init__(f"No event type matches “{query}”. Yours: {names}.")
+
+
+class AmbiguousEventType(ServiceError):
+    """Several matched; the reply offers each as a button."""
+
+    def __init__(self, query: str, candidates: list):
+        self.query = query
+        self.candidates = candidates
+        super().__init__(f"“{query}” matches {len(candidates)} event types: which one?")
+
+
+class TeammateNotLinked(ServiceError):
+    """A mentioned teammate has no Cal.com link; the reply offers to invite them."""
+
+    def __init__(self, user_id: str):
+        self.user_id = user_id
+        super().__init__(f"<@{user_id}> hasn't connected Cal.com yet.")
+
+
+class SlotTaken(ServiceError):
+    user_message = "That time was just taken. Here are the times still free that day."
+
+
+class IntentExpired(ServiceError):
+    user_message = (
+        "Those buttons have expired (or belong to someone else). Run the command again."
+    )
