@@ -16,6 +16,25 @@ class Action(StrEnum):
     DISCONNECT_CONFIRM = "disconnect_confirm"
     DISCONNECT_CANCEL = "disconnect_cancel"
     HELP_COMMAND = "help_command"
+    # booking from a command (bot/slack/booking.py)
+    PICK_SLOT = "pick_slot"  # prefix: one action id a slot button, "pick_slot:<epoch>"
+    BOOK_EXACT = "book_exact"  # the one-click "Book Thu 26 Nov, 3:00 PM" button
+    SLOTS_PAGE = "slots_page"  # Earlier / Later / "Show Fri 27 Nov"; value "<intent>:<day>"
+    CHOOSE_TYPE = "choose_type"  # prefix: an ambiguous type's candidates
+    BOOK_TYPE = "book_type"  # "Book" on `/cal types`
+    INVITE_TEAMMATE = "invite_teammate"  # DM an unlinked teammate an invitation
+    # managing bookings (bot/slack/bookings.py)
+    CANCEL_BOOKING = "cancel_booking"  # value: booking uid
+    RESCHEDULE_BOOKING = "reschedule_booking"  # value: booking uid
+    BOOKINGS_PAGE = "bookings_page"  # value "<status>:<skip>"
+    JOIN_MEETING = "join_meeting"  # a URL button
+
+
+class View(StrEnum):
+    """Modal callback ids."""
+
+    GUEST = "guest_details"  # who to invite, when you are the host and named nobody
+    CANCEL_REASON = "cancel_reason"
 
 
 class Block(StrEnum):
@@ -23,3 +42,8 @@ class Block(StrEnum):
     CONNECT_ACTIONS = "connect_actions"
     DISCONNECT_ACTIONS = "disconnect_actions"
     ERROR_ACTIONS = "error_actions"
+    GUEST_NAME = "guest_name"
+    GUEST_EMAIL = "guest_email"
+    CANCEL_REASON = "cancel_reason"
+    SLOTS_NAV = "slots_nav"
+    BOOKINGS_NAV = "bookings_nav"

@@ -116,6 +116,29 @@ class SlackDriver:
         }
         return Sent(self.interact(payload), response_url)
 
+    def submit_view(
+        self, view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
+    ) -> httpx.Response:
+        """Submit a modal as the user would. `values`: block id → a text input's string, or
+        that block's full state dict ({action_id: {"type": ..., ...}})."""
+        state = {
+            block: value
+            if isinstance(value, dict)
+            else {"value": {"type": "plain_text_input", "value": value}}
+            for block, value in values.items()
+        }
+        submitted = {**view, "state": {"values": state}}
+        payload = {
+            "type": "view_submission",
+            "team": {"id": self.team_id, "domain": "acme"},
+            "user": {"id": user, "username": user.lower(), "team_id": self.team_id},
+            "api_app_id": "A111",
+            "trigger_id": self.slack.new_trigger_id(user_id=user),
+            "view": submitted,
+            "response_urls": [],
+        }
+        return self.interact(payload)
+
     def replies(self, sent: Sent, *, count: int = 1, timeout: float = 5) -> list[dict[str, Any]]:
         """Wait for `count` replies to `sent`'s response URL; return them all."""
         url_id = sent.response_url.rsplit("/", 1)[1]

@@ -107,3 +107,18 @@ def disconnected(was_linked: bool) -> dict[str, Any]:
 
 def plain_notice(text: str) -> dict[str, Any]:
     return message(text, [section(text)])
+
+
+def invitation(inviter_id: str) -> dict[str, Any]:
+    """The DM an unlinked teammate gets when someone wants to book time with them."""
+    text = (
+        f"<@{inviter_id}> wants to book time with you through calbot. "
+        "Connect your Cal.com account once and teammates can book you from Slack."
+    )
+    return message(
+        "Connect Cal.com so teammates can book you",
+        [
+            section(f":wave: {text}"),
+            actions(button("Connect Cal.com", Action.CONNECT_START, style="primary")),
+        ],
+    )

@@ -8,9 +8,19 @@ from bot.blocks.kit import actions, button, message, section
 from bot.ids import Action, Block
 
 
-def error_message(text: str, *, connect: bool = False, reconnect: bool = False) -> dict[str, Any]:
+def error_message(
+    text: str, *, connect: bool = False, reconnect: bool = False, invite: str | None = None
+) -> dict[str, Any]:
+    """The message for a failure; with a button when there is one obvious next step."""
     blocks = [section(f":warning: {text}")]
-    if reconnect:
+    if invite:
+        blocks.append(
+            actions(
+                button("Invite them", Action.INVITE_TEAMMATE, value=invite, style="primary"),
+                block_id=Block.ERROR_ACTIONS,
+            )
+        )
+    elif reconnect:
         blocks.append(
             actions(
                 button("Reconnect Cal.com", Action.CONNECT_START, value="fresh", style="primary"),

@@ -66,6 +66,4 @@ class SlotTaken(ServiceError):
 
 
 class IntentExpired(ServiceError):
-    user_message = (
-        "Those buttons have expired (or belong to someone else). Run the command again."
-    )
+    user_message = "Those buttons have expired (or belong to someone else). Run the command again."

@@ -24,8 +24,9 @@ class Intent:
     team_id: str
     user_id: str  # who asked; only they may press its buttons
     host_user_id: str  # whose calendar (the caller, or a mentioned teammate)
-    event_type_id: int
+    event_type_id: int  # 0 while the user still has to choose among several
     tz: str  # the caller's zone, for showing times
+    when_text: str = ""  # what they asked for, kept for after they choose a type
     guest_name: str | None = None  # the attendee when the caller is the host
     guest_email: str | None = None
     reschedule_uid: str | None = None  # set when picking a new time for a booking
@@ -64,6 +65,4 @@ def load(rt: Runtime, intent_id: str, team_id: str, user_id: str) -> Intent:
 
 
 def _prune(rt: Runtime, now: datetime) -> None:
-    rt.store.db.execute(
-        "delete from intents where created_at < ?", [(now - LIFETIME).isoformat()]
-    )
+    rt.store.db.execute("delete from intents where created_at < ?", [(now - LIFETIME).isoformat()])

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from bot.slack import account, commands, errors
+from bot.slack import account, booking, commands, errors
 
 
 def build_app(rt: Runtime) -> AsyncApp:
@@ -29,4 +29,5 @@ def build_app(rt: Runtime) -> AsyncApp:
     errors.register(app)
     commands.register(app, rt)
     account.register(app, rt)
+    booking.register(app, rt)
     return app

@@ -14,7 +14,7 @@ from bot import grammar
 from bot.blocks.account import plain_notice
 from bot.blocks.help import help_message
 from bot.runtime import Runtime
-from bot.slack import account
+from bot.slack import account, booking
 from bot.slack.context import Handler, Turn, handoff
 
 
@@ -42,6 +42,7 @@ HANDLERS: dict[type, Handler] = {
     grammar.Unknown: show_unknown,
     grammar.Invalid: show_invalid,
     **account.COMMANDS,
+    **booking.COMMANDS,
 }
 
 

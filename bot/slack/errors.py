@@ -15,7 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.errors import error_message
 from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
-from bot.services.errors import ServiceError
+from bot.services.errors import ServiceError, TeammateNotLinked
 
 log = logging.getLogger("calbot.slack")
 
@@ -26,6 +26,8 @@ def describe(error: BaseException) -> dict[str, Any]:
         return error_message(error.user_message, reconnect=True)
     if isinstance(error, CalcomError):
         return error_message(error.user_message)
+    if isinstance(error, TeammateNotLinked):
+        return error_message(error.user_message, invite=error.user_id)
     if isinstance(error, ServiceError):
         return error_message(error.user_message, connect=error.offer_connect)
     ref = secrets.token_hex(4)

@@ -1,0 +1,73 @@
+"""When you are the host and named no guest, a modal asks who the meeting is with.
+
+The modal opens from the slot click's trigger (it lives 3 s, so nothing else happens
+first); on submit the email is checked in the ack, then the booking runs in a task and
+its result replaces the picker through the original message's response URL.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.webhook.async_client import AsyncWebhookClient
+
+from bot.blocks.modals import guest_modal, submitted_value
+from bot.calcom.models import Attendee
+from bot.ids import Block, View
+from bot.runtime import Runtime
+from bot.services.intents import Intent
+from bot.slack import picker
+from bot.slack.context import Caller, Turn
+from bot.slack.errors import guarded
+
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+async def ask(turn: Turn, body: dict[str, Any], intent: Intent, start: datetime) -> None:
+    meta = {"intent": intent.id, "start": int(start.timestamp()), "url": body.get("response_url")}
+    await turn.client.views_open(
+        trigger_id=turn.caller.trigger_id, view=guest_modal("this meeting", meta)
+    )
+
+
+def response_url_responder(url: str | None) -> Any:
+    """A `respond` that posts to a saved response URL (view submissions have none of their own)."""
+
+    async def respond(**payload: Any) -> None:
+        if url:
+            await AsyncWebhookClient(url).send_dict(payload)
+
+    return respond
+
+
+def register(app: AsyncApp, rt: Runtime) -> None:
+    @app.view(View.GUEST)
+    async def on_submit(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        name = submitted_value(view, Block.GUEST_NAME)
+        email = submitted_value(view, Block.GUEST_EMAIL)
+        errors = {}
+        if not name:
+            errors[Block.GUEST_NAME] = "Who is it? A name, please."
+        if not EMAIL.match(email):
+            errors[Block.GUEST_EMAIL] = "That doesn't look like an email address."
+        if errors:
+            await ack(response_action="errors", errors=errors)
+            return
+        await ack()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        respond = response_url_responder(meta.get("url"))
+        turn = Turn(rt, Caller.from_body(body), respond, client)
+        rt.spawn(guarded(finish(turn, meta, name, email), respond), name="guest")
+
+
+async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> None:
+    intent, host, event_type = await picker.load_intent(turn, meta["intent"])
+    start = datetime.fromtimestamp(int(meta["start"]), UTC).astimezone(ZoneInfo(intent.tz))
+    await picker.complete_booking(
+        turn, intent, host, event_type, start, Attendee(name, email, intent.tz)
+    )

@@ -1,0 +1,155 @@
+"""The picker flow shared by commands, buttons and the guest modal.
+
+Offer free times for an intent (a one-click button for a free exact time, else a page
+of buttons), and finish a pick: book or reschedule, then replace the picker with the
+confirmation, or with that day's fresh times when the slot went in the meantime.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks import slots as slot_blocks
+from bot.blocks.bookings import confirmation
+from bot.calcom.models import Attendee, EventType
+from bot.runtime import Runtime
+from bot.services import booking, event_types, intents
+from bot.services.errors import ServiceError, SlotTaken
+from bot.services.intents import Intent
+from bot.slack.context import Turn
+from bot.when import Exact, WhenError, Window, parse_when
+
+
+def read_when(text: str, rt: Runtime, tz: str) -> Window | Exact:
+    try:
+        return parse_when(text, now=rt.clock(), tz=tz)
+    except WhenError as error:
+        raise ServiceError(str(error)) from None
+
+
+def _host_name(turn: Turn, intent: Intent, host_name: str | None) -> str | None:
+    if intent.teammate:
+        return host_name or f"<@{intent.host_user_id}>"
+    return intent.guest_name
+
+
+async def offer(
+    turn: Turn,
+    intent: Intent,
+    host: Any,
+    event_type: EventType,
+    when: Window | Exact,
+    *,
+    one_click: bool = True,
+    replace: bool = False,
+    note: str | None = None,
+) -> None:
+    """A one-click button for a free exact time, else a picker for the day or range."""
+    rt = turn.rt
+    zone = ZoneInfo(intent.tz)
+    if isinstance(when, Exact):
+        day_start = datetime.combine(when.start.date(), time(), zone)
+        window = Window(
+            max(day_start, rt.clock().astimezone(zone)), day_start + timedelta(days=1), when.label
+        )
+    else:
+        window = when
+    fetched = await booking.free_slots(
+        rt, host, event_type, window.start, window.end + booking.LOOKAHEAD, intent.tz
+    )
+    if isinstance(when, Exact) and one_click and when.start in fetched.on(when.start.date()):
+        payload = slot_blocks.exact_offer(
+            intent_id=intent.id,
+            title=event_type.title,
+            host_name=_host_name(turn, intent, host.name),
+            start=when.start,
+            length=event_type.length,
+        )
+        await turn.reply(payload, replace=replace)
+        return
+    if isinstance(when, Exact):
+        note = note or f"{when.label} isn't free. Free times that day:"
+    in_window = booking.Slots(
+        {d: [t for t in ts if window.start <= t < window.end] for d, ts in fetched.days.items()},
+        intent.tz,
+    )
+    first = window.start.date()
+    page = booking.page_from(in_window, first, not_before=rt.clock().astimezone(zone).date())
+    later = page.later or fetched.first_day_from(max(page.days, default=first) + timedelta(days=1))
+    await turn.reply(
+        slot_blocks.picker(
+            intent_id=intent.id,
+            title=event_type.title,
+            host_name=_host_name(turn, intent, host.name),
+            tz=intent.tz,
+            days={d: ts for d, ts in page.days.items() if ts},
+            earlier=page.earlier,
+            later=later,
+            note=note,
+            empty_label=window.label,
+        ),
+        replace=replace,
+    )
+
+
+async def load_intent(turn: Turn, intent_id: str) -> tuple[Intent, Any, EventType]:
+    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
+    host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
+    event_type = await event_types.by_id(turn.rt, host, intent.event_type_id)
+    return intent, host, event_type
+
+
+async def complete_booking(
+    turn: Turn,
+    intent: Intent,
+    host: Any,
+    event_type: EventType,
+    start: datetime,
+    attendee: Attendee,
+) -> None:
+    """Book, then replace the picker with the confirmation (or that day's fresh times)."""
+    try:
+        made = await booking.book(turn.rt, host, event_type, start, attendee)
+    except SlotTaken as taken:
+        await _fresh_times(turn, intent, host, event_type, start, taken.user_message)
+        return
+    await turn.reply(confirmation(made), replace=True)
+    if intent.teammate:
+        await _tell_both(turn, intent, made)
+
+
+async def complete_reschedule(
+    turn: Turn, intent: Intent, host: Any, event_type: EventType, start: datetime
+) -> None:
+    assert intent.reschedule_uid
+    try:
+        moved = await booking.reschedule(turn.rt, host, intent.reschedule_uid, start)
+    except SlotTaken as taken:
+        await _fresh_times(turn, intent, host, event_type, start, taken.user_message)
+        return
+    await turn.reply(
+        confirmation(moved, lead=":arrows_counterclockwise: Rescheduled"), replace=True
+    )
+
+
+async def _fresh_times(
+    turn: Turn, intent: Intent, host: Any, event_type: EventType, start: datetime, note: str
+) -> None:
+    """The slot went while they looked: that day's times as they are now."""
+    day = datetime.combine(start.date(), time(), ZoneInfo(intent.tz))
+    window = Window(max(day, turn.rt.clock()), day + timedelta(days=1), "that day")
+    await offer(turn, intent, host, event_type, window, replace=True, note=note)
+
+
+async def _tell_both(turn: Turn, intent: Intent, made: Any) -> None:
+    """A teammate booking: a DM to the host and one to you."""
+    client = turn.rt.slack_client(intent.team_id)
+    for_host = confirmation(made, lead=f":calendar: <@{intent.user_id}> booked time with you")
+    for_you = confirmation(made, lead=f":white_check_mark: You booked <@{intent.host_user_id}>")
+    await asyncio.gather(
+        client.chat_postMessage(channel=intent.host_user_id, **for_host),
+        client.chat_postMessage(channel=intent.user_id, **for_you),
+    )
