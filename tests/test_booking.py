@@ -30,6 +30,12 @@ def slot_buttons(payload: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
+def slot_at(payload: dict[str, Any], day: str, label: str) -> dict[str, Any]:
+    """The slot button labelled `label` ("11:00 AM") under the day `day` ("2026-11-26")."""
+    block = next(b for b in payload["blocks"] if b.get("block_id") == f"day_{day}")
+    return next(e for e in block["elements"] if e["text"]["text"] == label)
+
+
 def button(payload: dict[str, Any], action_id: str) -> dict[str, Any]:
     return next(
         e

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from bot.slack import account, booking, commands, errors
+from bot.slack import account, booking, bookings, commands, errors
 
 
 def build_app(rt: Runtime) -> AsyncApp:
@@ -30,4 +30,5 @@ def build_app(rt: Runtime) -> AsyncApp:
     commands.register(app, rt)
     account.register(app, rt)
     booking.register(app, rt)
+    bookings.register(app, rt)
     return app

@@ -23,6 +23,7 @@ class Caller:
     user_id: str
     channel_id: str | None = None
     trigger_id: str | None = None
+    response_url: str | None = None
 
     @classmethod
     def from_body(cls, body: dict[str, Any]) -> Caller:
@@ -35,6 +36,7 @@ class Caller:
             user_id=body.get("user_id") or user.get("id") or "",
             channel_id=body.get("channel_id") or channel.get("id"),
             trigger_id=body.get("trigger_id"),
+            response_url=body.get("response_url"),
         )
 
 

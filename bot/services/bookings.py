@@ -1,0 +1,33 @@
+"""Your bookings: list a page, cancel one, start moving one. Always through your own link.
+
+Authority is Cal.com's: a booking that isn't yours answers 404 through your connection,
+which the user sees as "not found". Nobody's uid gets them into someone else's calendar.
+"""
+
+from __future__ import annotations
+
+from bot.calcom.models import Booking, BookingPage
+from bot.runtime import Runtime
+from bot.store import Link
+
+PAGE = 10
+# Past and cancelled bookings read best newest first; the others soonest first.
+_SORT = {"upcoming": "asc", "unconfirmed": "asc", "past": "desc", "cancelled": "desc"}
+
+
+async def page(rt: Runtime, link: Link, status: str, skip: int = 0) -> BookingPage:
+    return await rt.calcom.bookings(
+        link.connection_id,
+        status=status,
+        take=PAGE,
+        skip=max(0, skip),
+        sort_start=_SORT.get(status, "asc"),
+    )
+
+
+async def get(rt: Runtime, link: Link, uid: str) -> Booking:
+    return await rt.calcom.booking(link.connection_id, uid)
+
+
+async def cancel(rt: Runtime, link: Link, uid: str, reason: str) -> Booking:
+    return await rt.calcom.cancel_booking(link.connection_id, uid, reason)

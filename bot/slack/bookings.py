@@ -1,0 +1,141 @@
+"""Managing bookings: `/cal bookings`, `/cal cancel`, and the Cancel / Reschedule buttons.
+
+Every button acts with the connection of the person who clicked, whoever posted the
+message; its value is a booking uid, which Cal.com itself checks against that person.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+
+from bot import grammar
+from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled
+from bot.blocks.modals import cancel_modal, submitted_value
+from bot.ids import Action, Block, View
+from bot.runtime import Runtime
+from bot.services import bookings, event_types, intents
+from bot.services.accounts import require_link
+from bot.slack import picker
+from bot.slack.context import Caller, Handler, Turn, handoff
+from bot.slack.errors import guarded
+from bot.slack.guest import response_url_responder
+from bot.slack.people import person
+
+
+async def show(turn: Turn, status: str, skip: int = 0, *, replace: bool = False) -> None:
+    link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
+    found = await bookings.page(turn.rt, link, status, skip)
+    await turn.reply(
+        booking_list(
+            list(found.items), status=status, skip=skip, total=found.total, has_more=found.has_more
+        ),
+        replace=replace,
+    )
+
+
+async def list_command(turn: Turn, command: grammar.Bookings) -> None:
+    await show(turn, command.status)
+
+
+async def cancel_command(turn: Turn, command: grammar.Cancel) -> None:
+    """With a reason: cancel now. Without: the modal asks (Cal.com wants one from hosts)."""
+    if command.reason:
+        link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
+        done = await bookings.cancel(turn.rt, link, command.uid, command.reason)
+        await turn.reply(cancelled(done, command.reason))
+        return
+    await _ask_reason(turn, command.uid, listing=None, replace=False)
+
+
+async def _ask_reason(turn: Turn, uid: str, *, listing: str | None, replace: bool) -> None:
+    """The reason modal; its submission answers through this request's response URL."""
+    meta = {"uid": uid, "url": turn.caller.response_url, "list": listing, "replace": replace}
+    await turn.client.views_open(
+        trigger_id=turn.caller.trigger_id, view=cancel_modal("this booking", meta)
+    )
+
+
+def _listing(body: dict[str, Any]) -> str | None:
+    """The status of the list the button sits in ("Upcoming bookings" → upcoming), if any."""
+    text = (body.get("message") or {}).get("text") or ""
+    for status, word in STATUS_WORDS.items():
+        if text == f"{word} bookings":
+            return status
+    return None
+
+
+async def on_cancel(turn: Turn, body: dict[str, Any]) -> None:
+    await _ask_reason(turn, _value(body), listing=_listing(body), replace=True)
+
+
+async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
+    """A picker for the same event type; the pick moves the booking (see picker.py)."""
+    rt, caller = turn.rt, turn.caller
+    link = await require_link(rt, caller.team_id, caller.user_id)
+    booking = await bookings.get(rt, link, _value(body))
+    me = await person(rt, turn.client, caller.team_id, caller.user_id)
+    event_type = await event_types.by_id(rt, link, booking.event_type_id or 0)
+    intent = intents.create(
+        rt,
+        team_id=caller.team_id,
+        user_id=caller.user_id,
+        host_user_id=caller.user_id,
+        event_type_id=event_type.id,
+        tz=me.tz,
+        reschedule_uid=booking.uid,
+    )
+    when = picker.read_when("", rt, me.tz)
+    await picker.offer(
+        turn, intent, link, event_type, when, note=f"Moving *{booking.title}*: pick a new time."
+    )
+
+
+async def on_page(turn: Turn, body: dict[str, Any]) -> None:
+    status, skip = _value(body).rsplit(":", 1)
+    if status in STATUS_WORDS and skip.isdigit():
+        await show(turn, status, int(skip), replace=True)
+
+
+def _value(body: dict[str, Any]) -> str:
+    return (body.get("actions") or [{}])[0].get("value") or ""
+
+
+async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:
+    link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
+    done = await bookings.cancel(turn.rt, link, meta["uid"], reason)
+    if meta.get("list"):
+        await show(turn, meta["list"], replace=True)
+    else:
+        await turn.reply(cancelled(done, reason), replace=bool(meta.get("replace")))
+
+
+COMMANDS: dict[type, Handler] = {
+    grammar.Bookings: list_command,
+    grammar.Cancel: cancel_command,
+}
+
+
+def register(app: AsyncApp, rt: Runtime) -> None:
+    app.action(Action.CANCEL_BOOKING)(handoff(rt, on_cancel))
+    app.action(Action.RESCHEDULE_BOOKING)(handoff(rt, on_reschedule))
+    app.action(re.compile(f"^{Action.BOOKINGS_PAGE}:"))(handoff(rt, on_page))
+
+    @app.action(Action.JOIN_MEETING)
+    async def on_join(ack: Any) -> None:
+        await ack()  # a URL button: Slack opens the meeting
+
+    @app.view(View.CANCEL_REASON)
+    async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        reason = submitted_value(view, Block.CANCEL_REASON)
+        if not reason:
+            await ack(response_action="errors", errors={Block.CANCEL_REASON: "Say why, please."})
+            return
+        await ack()
+        meta = json.loads(view.get("private_metadata") or "{}")
+        respond = response_url_responder(meta.get("url"))
+        turn = Turn(rt, Caller.from_body(body), respond, client)
+        rt.spawn(guarded(finish_cancel(turn, meta, reason), respond), name="cancel")
