@@ -209,3 +209,23 @@ def test_types_lists_with_book_buttons(bot: Bot, sam) -> None:
     books = [a for a in action_ids(reply) if a.startswith("book_type:")]
     picker = press(bot, button(reply, books[0]))
     assert slot_buttons(picker)
+
+
+def test_gateway_calls_per_flow(bot: Bot, calcom: CalcomEmulator, sam) -> None:
+    """The picker costs two gateway calls at most (event types, then slots), one once cached;
+    the click costs two (hold, book)."""
+
+    def calls_during(command: str) -> tuple[list[str], dict[str, Any]]:
+        before = len(calcom.requests)
+        reply = bot.slack.reply(bot.slack.command(command))
+        return [f"{r.method} {r.api_path}" for r in calcom.requests[before:]], reply
+
+    first, _ = calls_during("book 30min tomorrow with jane@example.com")
+    assert first == ["GET /v2/event-types", "GET /v2/slots"]
+    again, picker = calls_during("book 30min tomorrow with jane@example.com")
+    assert again == ["GET /v2/slots"]
+
+    before = len(calcom.requests)
+    press(bot, slot_buttons(picker)[0])
+    clicked = [f"{r.method} {r.api_path}" for r in calcom.requests[before:]]
+    assert clicked == ["POST /v2/slots/reservations", "POST /v2/bookings"]
