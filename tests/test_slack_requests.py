@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 from urllib.parse import urlencode
 
 import httpx
@@ -12,9 +11,9 @@ from slack_sdk.signature import SignatureVerifier
 
 from tests.conftest import SIGNING_SECRET, Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
+from tests.reference import REFERENCE
 from tests.slackdriver import sign, text_of
 
-REFERENCE = Path(__file__).resolve().parents[2] / "shared" / "reference"
 FORM = "application/x-www-form-urlencoded"
 
 

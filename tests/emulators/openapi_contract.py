@@ -36,7 +36,8 @@ from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-SPEC_PATH = Path("/work/shared/reference/calcom-v2-openapi.json")
+from tests.reference import REFERENCE
+
 _SPEC_URI = "urn:calcom-v2-openapi"
 _METHODS = ("get", "post", "put", "patch", "delete")
 _VERSION_RE = re.compile(r"(\d{4}-\d{2}-\d{2})")
@@ -46,9 +47,7 @@ _ONLY_VALUE_RE = re.compile(
 
 
 def _spec_file() -> Path:
-    if SPEC_PATH.exists():
-        return SPEC_PATH
-    return Path(__file__).resolve().parents[3] / "shared/reference/calcom-v2-openapi.json"
+    return REFERENCE / "calcom-v2-openapi.json"
 
 
 def _fix_schema(node: Any, strict: bool = True) -> Any:
