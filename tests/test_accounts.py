@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
 from tests.slackdriver import action_ids, text_of
@@ -83,3 +85,54 @@ def test_help_lists_the_grammar(bot: Bot) -> None:
     for example in ("/cal connect", "/cal book", "/cal bookings", "/cal notify"):
         assert example in text
     assert reply["response_type"] == "ephemeral"
+
+
+def test_expired_connection_offers_reconnect(bot: Bot, calcom: CalcomEmulator) -> None:
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    link(bot, calcom)
+    old = bot.rt.store.get_link("T111", "U1").connection_id
+    calcom.expire_connection(old)
+
+    reply = bot.slack.reply(bot.slack.command("me"))
+    assert "expired" in text_of(reply)
+    assert "connect_start" in action_ids(reply)
+    # `/cal connect` notices the dead token too, instead of saying "already connected"
+    again = bot.slack.reply(bot.slack.command("connect"))
+    assert "connect_open" in action_ids(again)
+    new = bot.rt.store.get_link("T111", "U1").connection_id
+    assert new != old and old not in calcom.connections
+    calcom.complete_oauth(new, "sam")
+    assert "Sam Jones" in text_of(bot.slack.reply(bot.slack.command("me")))
+
+
+def test_gateway_faults_become_plain_advice(bot: Bot, calcom: CalcomEmulator) -> None:
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    link(bot, calcom)
+
+    calcom.fault("rate_limit", path="/cal-com/v2/me", seconds=30)
+    bot.rt.profiles.drop(bot.rt.store.get_link("T111", "U1").connection_id)
+    busy = text_of(bot.slack.reply(bot.slack.command("me")))
+    assert "try again in 30 seconds" in busy
+
+    for kind in ("error_500", "bare_500"):
+        calcom.fault(kind, path="/cal-com/v2/calendars")
+        failing = text_of(bot.slack.reply(bot.slack.command("me")))
+        assert "Cal.com didn't answer properly" in failing, kind
+        assert "Traceback" not in failing and "statusCode" not in failing
+
+
+def test_unexpected_error_shows_a_reference_not_a_trace(
+    bot: Bot, calcom: CalcomEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from bot.services import accounts
+
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    link(bot, calcom)
+
+    async def broken(*args: object) -> None:
+        raise RuntimeError("a bug with a secret xoxb-123-should-not-leak")
+
+    monkeypatch.setattr(accounts, "overview", broken)
+    reply = text_of(bot.slack.reply(bot.slack.command("me")))
+    assert "Something went wrong (ref " in reply
+    assert "xoxb" not in reply and "RuntimeError" not in reply

@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.calcom.errors import NotFound
+from bot.calcom.errors import ConnectionExpired, NotConnected, NotFound
 from bot.runtime import Runtime
 from bot.services.errors import LinkPending, NotLinked
 from bot.store import Link
@@ -41,7 +41,7 @@ async def connect(
     link = rt.store.get_link(team_id, user_id)
     if link and not fresh:
         checked, url = await _check(rt, link)
-        if checked and checked.active:
+        if checked and checked.active and (not link.active or await _still_works(rt, link)):
             return Linked(checked, newly=not link.active)
         if checked and url:
             return Pending(url)
@@ -58,6 +58,16 @@ async def connect(
     )
     log.info("connection created for %s/%s", team_id, user_id)
     return Pending(connection.url or "")
+
+
+async def _still_works(rt: Runtime, link: Link) -> bool:
+    """Whether an ACTIVE link's OAuth token still works (Maton keeps saying ACTIVE after
+    it expires), so `/cal connect` can replace a dead connection instead of praising it."""
+    try:
+        rt.profiles.put(link.connection_id, await rt.calcom.me(link.connection_id))
+    except (ConnectionExpired, NotConnected):
+        return False
+    return True
 
 
 async def _check(rt: Runtime, link: Link) -> tuple[Link | None, str | None]:
