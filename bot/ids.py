@@ -28,6 +28,10 @@ class Action(StrEnum):
     RESCHEDULE_BOOKING = "reschedule_booking"  # value: booking uid
     BOOKINGS_PAGE = "bookings_page"  # value "<status>:<skip>"
     JOIN_MEETING = "join_meeting"  # a URL button
+    # booking notifications (bot/slack/notify.py)
+    NOTIFY_CONFIRM = "notify_confirm"  # value: the outbox row id of the request
+    NOTIFY_DECLINE = "notify_decline"  # value: the outbox row id; opens the reason modal
+    NOTIFY_OFF = "notify_off"  # on `/cal notify list`; value: the subscription id
 
 
 class View(StrEnum):
@@ -35,6 +39,7 @@ class View(StrEnum):
 
     GUEST = "guest_details"  # who to invite, when you are the host and named nobody
     CANCEL_REASON = "cancel_reason"
+    DECLINE_REASON = "decline_reason"  # private_metadata: {"ref": outbox row id}
 
 
 class Block(StrEnum):
@@ -47,3 +52,6 @@ class Block(StrEnum):
     CANCEL_REASON = "cancel_reason"
     SLOTS_NAV = "slots_nav"
     BOOKINGS_NAV = "bookings_nav"
+    # booking notifications
+    NOTIFY_ACTIONS = "notify_actions"
+    DECLINE_REASON = "decline_reason"

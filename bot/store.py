@@ -1,4 +1,4 @@
-"""SQLite storage through sqlite-utils: account links, and (later) subscriptions and the outbox.
+"""SQLite storage through sqlite-utils: account links, intents, subscriptions and the outbox.
 
 Plain functions over a `Store` that owns one connection. Queries are single indexed
 lookups (~10 µs), so they run on the event loop; WAL mode lets a second process
@@ -49,6 +49,54 @@ def m002_intents(db: sqlite_utils.Database) -> None:
         not_null={"team_id", "user_id", "payload", "created_at"},
     )
     db["intents"].create_index(["created_at"])
+
+
+@migrations()
+def m003_notify_subscriptions_outbox(db: sqlite_utils.Database) -> None:
+    """Booking notifications: one row a subscription (its own Cal.com webhook, token and
+    secret), and the outbox of received deliveries the worker posts to Slack exactly once
+    (bot/notify/tables.py)."""
+    db.execute(
+        """create table subscriptions (
+            id integer primary key,
+            token text not null unique,        -- the unguessable part of the subscriber URL
+            team_id text not null,
+            user_id text not null,             -- the owner: whose bookings, whose webhook
+            channel_id text,                   -- null: the owner's DM
+            event_type_id integer,             -- null: all the owner's event types
+            event_type_title text,
+            triggers text not null,            -- comma-separated: created,rescheduled,...
+            webhook_id text not null,
+            secret text not null,
+            broken text,                       -- the Slack error that stops posting, if any
+            created_at text not null
+        )"""
+    )
+    db.execute("create index subscriptions_owner on subscriptions (team_id, user_id)")
+    db.execute(
+        """create table outbox (
+            id integer primary key,
+            token text not null,
+            team_id text not null,
+            dedupe_key text not null unique,   -- subscription, trigger, booking uid, start
+            trigger_event text not null,
+            booking_uid text,
+            rescheduled_from text,             -- the booking a reschedule replaces
+            body text not null,
+            status text not null,              -- pending, posting, sent, failed, skipped
+            attempts integer not null default 0,
+            received_at real not null,
+            next_attempt_at real not null,
+            lease_until real,
+            last_error text,
+            channel text,
+            message_ts text,
+            sent_at real
+        )"""
+    )
+    db.execute("create index outbox_due on outbox (status, next_attempt_at)")
+    db.execute("create index outbox_reschedules on outbox (token, rescheduled_from)")
+    db.execute("create index outbox_received on outbox (received_at)")
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,11 @@
-"""The Starlette ASGI app: Slack's route, the health check, and (later) webhooks and OAuth."""
+"""The Starlette ASGI app: Slack's routes, Cal.com's webhook route, the health check.
+
+Its lifespan runs the notification worker (bot/notify/worker.py) for as long as it serves.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 from collections.abc import AsyncIterator
@@ -12,6 +16,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.notify.endpoint import webhook_route
+from bot.notify.worker import Notifier
 from bot.runtime import Runtime
 from bot.slack.app import build_app
 
@@ -21,6 +27,7 @@ log = logging.getLogger("calbot.web")
 def create_app(rt: Runtime) -> Starlette:
     bolt = build_app(rt)
     slack_handler = AsyncSlackRequestHandler(bolt)
+    notifier = Notifier(rt)
 
     async def slack_events(request: Request) -> Response:
         return await slack_handler.handle(request)
@@ -36,16 +43,21 @@ def create_app(rt: Runtime) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        notifier.start()
         yield
+        # One 10 s budget for both: the post in flight, and work handed off by listeners.
+        await asyncio.gather(notifier.stop(timeout=10), rt.drain(timeout=10))
         await rt.close()
 
     app = Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
+            Route("/calcom/webhooks/{token}", webhook_route(rt, notifier.wake), methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
     )
     app.state.bolt = bolt
     app.state.runtime = rt
+    app.state.notifier = notifier
     return app

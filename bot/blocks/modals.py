@@ -75,6 +75,25 @@ def cancel_modal(title: str, meta: dict[str, Any]) -> dict[str, Any]:
     return _modal(View.CANCEL_REASON, "Cancel booking", "Cancel booking", blocks, meta)
 
 
+def decline_modal(title: str, meta: dict[str, Any]) -> dict[str, Any]:
+    """Declining a booking request (from a notification); the reason is optional."""
+    blocks = [
+        section(f"Decline the request for *{title}*?"),
+        _input(
+            Block.DECLINE_REASON,
+            "Reason (the attendee sees it)",
+            {
+                "type": "plain_text_input",
+                "action_id": "value",
+                "multiline": True,
+                "max_length": 500,
+            },
+            optional=True,
+        ),
+    ]
+    return _modal(View.DECLINE_REASON, "Decline request", "Decline", blocks, meta)
+
+
 def submitted_value(view: dict[str, Any], block_id: str) -> str:
     """A plain or email input's value from a view_submission, stripped ('' when empty)."""
     state = view.get("state", {}).get("values", {}).get(block_id, {})

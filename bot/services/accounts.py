@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.calcom.errors import ConnectionExpired, NotConnected, NotFound
 from bot.runtime import Runtime
+from bot.services import subscriptions
 from bot.services.errors import LinkPending, NotLinked
 from bot.store import Link
 
@@ -167,10 +168,12 @@ async def _optional(call: Any) -> Any:
 
 
 async def disconnect(rt: Runtime, team_id: str, user_id: str) -> bool:
-    """Delete the Maton connection and forget the link. False when there was nothing to do."""
+    """Delete the user's notification webhooks and subscriptions (while the connection can
+    still reach Cal.com), the Maton connection, and the link. False when nothing was linked."""
     link = rt.store.get_link(team_id, user_id)
     if link is None:
         return False
+    await subscriptions.remove_all(rt, link)
     await _forget_connection(rt, link.connection_id)
     rt.store.delete_link(team_id, user_id)
     rt.profiles.drop(link.connection_id)

@@ -8,7 +8,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from bot.slack import account, booking, bookings, commands, errors
+from bot.slack import account, booking, bookings, commands, errors, notify
 
 
 def build_app(rt: Runtime) -> AsyncApp:
@@ -31,4 +31,5 @@ def build_app(rt: Runtime) -> AsyncApp:
     account.register(app, rt)
     booking.register(app, rt)
     bookings.register(app, rt)
+    notify.register(app, rt)
     return app

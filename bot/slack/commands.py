@@ -14,7 +14,7 @@ from bot import grammar
 from bot.blocks.account import plain_notice
 from bot.blocks.help import help_message
 from bot.runtime import Runtime
-from bot.slack import account, booking, bookings
+from bot.slack import account, booking, bookings, notify
 from bot.slack.context import Handler, Turn, handoff
 
 
@@ -44,6 +44,7 @@ HANDLERS: dict[type, Handler] = {
     **account.COMMANDS,
     **booking.COMMANDS,
     **bookings.COMMANDS,
+    **notify.COMMANDS,
 }
 
 

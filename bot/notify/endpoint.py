@@ -1,0 +1,99 @@
+"""`POST /calcom/webhooks/{token}`: verify a Cal.com delivery, store it, answer at once.
+
+Checks in order of cost: the token (an indexed lookup) → 404; the size (at most 1 MB,
+counted while reading, whatever Content-Length claims) → 413; `X-Cal-Signature-256`, the
+hex HMAC-SHA256 of the raw body with the subscription's secret, compared in constant
+time → 401; the JSON → 400. Then one INSERT puts the delivery and its dedupe key in the
+outbox, the worker is woken, and Cal.com gets its 200 without waiting for Slack. A
+delivery seen before is answered 200 too (Cal.com retried), and stored once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+from bot.notify import events, tables
+from bot.runtime import Runtime
+
+log = logging.getLogger("calbot.notify")
+
+MAX_BODY = 1024 * 1024
+SIGNATURE_HEADER = "x-cal-signature-256"
+
+
+class TooLarge(Exception):
+    pass
+
+
+def signature_ok(secret: str, body: bytes, given: str | None) -> bool:
+    """Whether `given` is the hex HMAC-SHA256 of `body` under `secret` (constant time)."""
+    if not given:
+        return False
+    expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return hmac.compare_digest(expected, given.strip().lower())
+
+
+async def read_limited(request: Request, limit: int = MAX_BODY) -> bytes:
+    """The body, refusing more than `limit` bytes without reading them all."""
+    declared = request.headers.get("content-length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise TooLarge()
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge()
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _answer(status: int, **body: object) -> Response:
+    return JSONResponse({"ok": status == 200, **body}, status_code=status)
+
+
+def webhook_route(
+    rt: Runtime, stored: Callable[[], None]
+) -> Callable[[Request], Awaitable[Response]]:
+    """The Starlette endpoint; `stored` is called after a new row lands (wakes the worker)."""
+
+    async def receive(request: Request) -> Response:
+        sub = tables.subscription_by_token(rt.store.db, request.path_params["token"])
+        if sub is None:
+            return _answer(404, error="unknown subscription")
+        try:
+            body = await read_limited(request)
+        except TooLarge:
+            return _answer(413, error="body over 1 MB")
+        if not signature_ok(sub.secret, body, request.headers.get(SIGNATURE_HEADER)):
+            log.warning("webhook with a missing or wrong signature for subscription %s", sub.id)
+            return _answer(401, error="bad signature")
+        try:
+            key = events.read_delivery(body)
+        except events.Malformed as error:
+            return _answer(400, error=str(error))
+        if not key.is_booking:
+            return _answer(200, queued=False)  # PING, or a trigger we never asked for
+        queued = tables.enqueue(
+            rt.store.db,
+            token=sub.token,
+            team_id=sub.team_id,
+            dedupe_key=key.dedupe(sub.token),
+            trigger_event=key.trigger,
+            booking_uid=key.booking_uid,
+            rescheduled_from=key.rescheduled_from,
+            body=body.decode("utf-8"),
+            now=rt.clock().timestamp(),
+        )
+        if queued:
+            stored()
+        else:
+            log.info("duplicate %s for %s ignored", key.trigger, key.booking_uid)
+        return _answer(200, queued=queued)
+
+    return receive

@@ -1,0 +1,265 @@
+"""Cal.com webhook deliveries read into one plain value, with Cal.com's quirks decided here.
+
+A delivery is `{triggerEvent, createdAt, payload}` (DESIGN.md §4). What it *means* is not
+always its trigger:
+
+- a reschedule that needs the host's confirmation arrives as BOOKING_REQUESTED; it carries
+  `rescheduleUid` / `rescheduleStartTime` (or `fromReschedule`), so it is a reschedule;
+- the old half of a reschedule may arrive as BOOKING_CANCELLED. With `rescheduledToUid`
+  set, the new half (BOOKING_RESCHEDULED or _REQUESTED) tells the story: kind "moved",
+  never shown. A host's "request reschedule" is a cancellation whose `rescheduledToUid`
+  is unset but which says `requestReschedule` (or `rescheduleRequested`, `rescheduled`):
+  kind "reschedule_asked", never a cancellation. A plain-looking cancellation of a booking
+  this subscription already saw rescheduled is dropped by the worker (`rescheduled_from`).
+
+Pure: no I/O. The endpoint uses `read_delivery` (cheap: the dedupe key), the worker
+`normalise` (everything a message shows).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from bot.calcom.models import parse_datetime
+from bot.grammar import ALL_TRIGGERS
+
+# What each `/cal notify` trigger word subscribes to at Cal.com. Reschedules also arrive as
+# requests and cancellations (see above), so "rescheduled" listens to those and the worker
+# keeps only what the subscription asked for. BOOKING_CONFIRMED is no trigger (a 400).
+CALCOM_TRIGGERS: dict[str, tuple[str, ...]] = {
+    "created": ("BOOKING_CREATED",),
+    "rescheduled": ("BOOKING_RESCHEDULED", "BOOKING_REQUESTED", "BOOKING_CANCELLED"),
+    "cancelled": ("BOOKING_CANCELLED",),
+    "requested": ("BOOKING_REQUESTED", "BOOKING_REJECTED"),
+}
+EVERYTHING_ELSE = ("BOOKING_NO_SHOW_UPDATED",)  # sent when a subscription takes all four
+BOOKING_TRIGGERS = frozenset(t for ts in CALCOM_TRIGGERS.values() for t in ts) | frozenset(
+    EVERYTHING_ELSE
+)
+
+# kind -> the `/cal notify` trigger word that asks for it
+CATEGORY: dict[str, str] = {
+    "created": "created",
+    "rescheduled": "rescheduled",
+    "reschedule_asked": "rescheduled",
+    "moved": "rescheduled",
+    "cancelled": "cancelled",
+    "requested": "requested",
+    "rejected": "requested",
+}
+
+
+def calcom_triggers(triggers: Iterable[str]) -> list[str]:
+    """The Cal.com triggers a subscription's webhook needs, in a stable order."""
+    chosen = set(triggers)
+    wanted = [t for word in ALL_TRIGGERS if word in chosen for t in CALCOM_TRIGGERS[word]]
+    if chosen >= set(ALL_TRIGGERS):
+        wanted += EVERYTHING_ELSE
+    return list(dict.fromkeys(wanted))
+
+
+class Malformed(ValueError):
+    """Not a Cal.com delivery: not JSON, not an object, or without a trigger or payload."""
+
+
+@dataclass(frozen=True)
+class Key:
+    """What the outbox stores beside the body: enough to dedupe and to correlate."""
+
+    trigger: str
+    booking_uid: str | None
+    start: str
+    rescheduled_from: str | None
+
+    @property
+    def is_booking(self) -> bool:
+        return self.trigger in BOOKING_TRIGGERS and bool(self.booking_uid)
+
+    def dedupe(self, token: str) -> str:
+        """One event for one subscription: Cal.com's retries and double sends share it."""
+        raw = "\x1f".join((token, self.trigger, self.booking_uid or "", self.start))
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def parse_envelope(body: bytes) -> dict[str, Any]:
+    try:
+        envelope = json.loads(body.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise Malformed("not JSON") from None
+    if not isinstance(envelope, dict):
+        raise Malformed("not a JSON object")
+    if not isinstance(envelope.get("triggerEvent"), str) or not envelope["triggerEvent"]:
+        raise Malformed("no triggerEvent")
+    if not isinstance(envelope.get("payload"), dict):
+        raise Malformed("no payload object")
+    return envelope
+
+
+def read_delivery(body: bytes) -> Key:
+    """The dedupe and correlation facts of a raw delivery; Malformed when it is none."""
+    envelope = parse_envelope(body)
+    payload = envelope["payload"]
+    uid = _text(payload.get("uid")) or _text(payload.get("bookingUid"))
+    start = parse_datetime(payload.get("startTime"))
+    return Key(
+        trigger=envelope["triggerEvent"],
+        booking_uid=uid,
+        start=str(int(start.timestamp())) if start else _text(payload.get("startTime")) or "",
+        rescheduled_from=_rescheduled_from(payload),
+    )
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str | None
+    email: str | None
+    time_zone: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.name or self.email or "someone"
+
+
+@dataclass(frozen=True)
+class BookingEvent:
+    """What happened to a booking, as a message shows it."""
+
+    kind: str  # created, rescheduled, reschedule_asked, moved, cancelled, requested, ...
+    trigger: str
+    uid: str
+    title: str
+    start: datetime | None
+    end: datetime | None
+    length: int | None  # minutes
+    organizer: Person | None
+    attendees: tuple[Person, ...]
+    location: str | None  # a place, a phone number, or a conferencing app's name
+    join_url: str | None
+    reason: str | None = None  # why it was cancelled, declined or moved
+    by: str | None = None  # who cancelled or rescheduled, as Cal.com names them
+    previous_start: datetime | None = None
+    previous_end: datetime | None = None
+    needs_confirmation: bool = False  # the host must confirm or decline
+    no_shows: tuple[str, ...] = ()
+
+
+def normalise(envelope: dict[str, Any]) -> BookingEvent:
+    """A parsed delivery (see `parse_envelope`) as one BookingEvent."""
+    trigger = envelope["triggerEvent"]
+    p = envelope["payload"]
+    previous_start = parse_datetime(p.get("rescheduleStartTime"))
+    is_reschedule = bool(_rescheduled_from(p) or previous_start)
+    kind = _kind(trigger, p, is_reschedule)
+    start, end = parse_datetime(p.get("startTime")), parse_datetime(p.get("endTime"))
+    length = p.get("length") if isinstance(p.get("length"), int) else None
+    if length is None and start and end:
+        length = int((end - start).total_seconds() // 60)
+    location, join_url = _where(p)
+    attendees = tuple(_person(a) for a in p.get("attendees") or [] if isinstance(a, dict))
+    return BookingEvent(
+        kind=kind,
+        trigger=trigger,
+        uid=_text(p.get("uid")) or _text(p.get("bookingUid")) or "",
+        title=_text(p.get("title")) or _text(p.get("eventTitle")) or "Booking",
+        start=start,
+        end=end,
+        length=length,
+        organizer=_person(p["organizer"]) if isinstance(p.get("organizer"), dict) else None,
+        attendees=attendees,
+        location=location,
+        join_url=join_url,
+        reason=_text(p.get("cancellationReason"))
+        or _text(p.get("rejectionReason"))
+        or _text(p.get("reschedulingReason")),
+        by=_text(p.get("cancelledBy")) or _text(p.get("rescheduledBy")),
+        previous_start=previous_start,
+        previous_end=parse_datetime(p.get("rescheduleEndTime")),
+        needs_confirmation=trigger == "BOOKING_REQUESTED",
+        no_shows=tuple(
+            _person(a).label
+            for a in p.get("attendees") or []
+            if isinstance(a, dict) and a.get("noShow")
+        )
+        if kind == "no_show"
+        else (),
+    )
+
+
+def wanted(event: BookingEvent, triggers: Iterable[str]) -> bool:
+    """Whether a subscription to `triggers` shows `event` (moved halves never show)."""
+    chosen = set(triggers)
+    if event.kind == "moved":
+        return False
+    if event.kind == "no_show":
+        return chosen >= set(ALL_TRIGGERS)
+    if event.needs_confirmation and "requested" in chosen:
+        return True  # the host has to act, whether it is a new booking or a new time
+    return CATEGORY.get(event.kind) in chosen
+
+
+def _kind(trigger: str, p: dict[str, Any], is_reschedule: bool) -> str:
+    if trigger == "BOOKING_CREATED":
+        return "created"
+    if trigger == "BOOKING_RESCHEDULED":
+        return "rescheduled"
+    if trigger == "BOOKING_REQUESTED":
+        return "rescheduled" if is_reschedule else "requested"
+    if trigger == "BOOKING_CANCELLED":
+        if _text(p.get("rescheduledToUid")):
+            return "moved"
+        if any(p.get(flag) is True for flag in ("requestReschedule", "rescheduleRequested")):
+            return "reschedule_asked"
+        if p.get("rescheduled") is True:
+            return "reschedule_asked"
+        return "cancelled"
+    if trigger == "BOOKING_REJECTED":
+        return "rejected"
+    if trigger == "BOOKING_NO_SHOW_UPDATED":
+        return "no_show"
+    return "other"
+
+
+def _rescheduled_from(p: dict[str, Any]) -> str | None:
+    return _text(p.get("rescheduleUid")) or _text(p.get("fromReschedule"))
+
+
+# Cal.com names conferencing apps `integrations:<app>`; what people call them.
+_APPS = {
+    "daily": "Cal Video",
+    "zoom": "Zoom",
+    "google:meet": "Google Meet",
+    "office365_video": "Microsoft Teams",
+    "msteams": "Microsoft Teams",
+    "whereby_video": "Whereby",
+    "jitsi": "Jitsi",
+}
+
+
+def _where(p: dict[str, Any]) -> tuple[str | None, str | None]:
+    """(a place to show, a link to join) from the payload's location and video data."""
+    metadata = p.get("metadata") if isinstance(p.get("metadata"), dict) else {}
+    video = p.get("videoCallData") if isinstance(p.get("videoCallData"), dict) else {}
+    url = _text(metadata.get("videoCallUrl")) or _text(video.get("url"))
+    location = _text(p.get("location"))
+    if location and location.startswith(("https://", "http://")):
+        return None, url or location
+    if location and location.startswith("integrations:"):
+        app = location.removeprefix("integrations:")
+        return _APPS.get(app, app.replace("_", " ").title()), url
+    return location, url
+
+
+def _person(data: dict[str, Any]) -> Person:
+    name = _text(data.get("name"))
+    if not name:
+        name = " ".join(filter(None, (_text(data.get("firstName")), _text(data.get("lastName")))))
+    return Person(name or None, _text(data.get("email")), _text(data.get("timeZone")))
+
+
+def _text(value: Any) -> str | None:
+    return value.strip() or None if isinstance(value, str) else None

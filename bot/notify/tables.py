@@ -1,0 +1,238 @@
+"""The SQL of booking notifications: subscriptions and the outbox (schema in bot/store.py).
+
+Every function is one or two indexed statements on the shared connection (autocommit),
+so each is its own transaction: a delivery lands in the outbox together with its dedupe
+key or not at all, and a row is claimed by exactly one worker even when two processes
+share the database file.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from typing import Any
+
+import sqlite_utils
+
+# --- subscriptions ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Subscription:
+    """One channel (or DM) receiving one user's booking events, through its own webhook."""
+
+    id: int
+    token: str
+    team_id: str
+    user_id: str
+    channel_id: str | None  # None: the owner's DM
+    event_type_id: int | None  # None: every event type of the owner
+    event_type_title: str | None
+    triggers: tuple[str, ...]
+    webhook_id: str
+    secret: str = field(repr=False)  # never in a log line
+    created_at: str = ""
+    broken: str | None = None
+
+    @property
+    def target(self) -> str:
+        """Where chat.postMessage goes: the channel, or the owner's id for their DM."""
+        return self.channel_id or self.user_id
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Subscription:
+        return cls(**{**row, "triggers": tuple(t for t in row["triggers"].split(",") if t)})
+
+
+def _subscriptions(db: sqlite_utils.Database, where: str, args: list[Any]) -> list[Subscription]:
+    rows = db["subscriptions"].rows_where(where, args, order_by="id")
+    return [Subscription.from_row(r) for r in rows]
+
+
+def subscription_by_token(db: sqlite_utils.Database, token: str) -> Subscription | None:
+    found = _subscriptions(db, "token = ?", [token])
+    return found[0] if found else None
+
+
+def subscription_by_id(db: sqlite_utils.Database, sub_id: int) -> Subscription | None:
+    found = _subscriptions(db, "id = ?", [sub_id])
+    return found[0] if found else None
+
+
+def subscriptions_of(db: sqlite_utils.Database, team_id: str, user_id: str) -> list[Subscription]:
+    return _subscriptions(db, "team_id = ? and user_id = ?", [team_id, user_id])
+
+
+def subscriptions_to(
+    db: sqlite_utils.Database, team_id: str, user_id: str, channel_id: str | None
+) -> list[Subscription]:
+    """The owner's subscriptions posting to `channel_id` (None: their DM)."""
+    return _subscriptions(
+        db, "team_id = ? and user_id = ? and channel_id is ?", [team_id, user_id, channel_id]
+    )
+
+
+def insert_subscription(db: sqlite_utils.Database, **fields: Any) -> Subscription:
+    record = {**fields, "triggers": ",".join(fields["triggers"])}
+    sub_id = db["subscriptions"].insert(record).last_pk
+    found = subscription_by_id(db, int(sub_id))
+    assert found is not None
+    return found
+
+
+def update_subscription(db: sqlite_utils.Database, sub_id: int, **fields: Any) -> None:
+    if "triggers" in fields:
+        fields["triggers"] = ",".join(fields["triggers"])
+    db["subscriptions"].update(sub_id, fields)
+
+
+def delete_subscription(db: sqlite_utils.Database, sub: Subscription) -> None:
+    """The subscription and its outbox rows: deliveries to its token are unknown from now."""
+    db.execute("delete from outbox where token = ?", [sub.token])
+    db.execute("delete from subscriptions where id = ?", [sub.id])
+
+
+def mark_broken(db: sqlite_utils.Database, sub_id: int, error: str) -> bool:
+    """Record that Slack refuses the target; True only the first time (tell the owner once)."""
+    cursor = db.execute(
+        "update subscriptions set broken = ? where id = ? and broken is null", [error, sub_id]
+    )
+    return cursor.rowcount == 1
+
+
+def mark_working(db: sqlite_utils.Database, sub_id: int) -> None:
+    db.execute(
+        "update subscriptions set broken = null where id = ? and broken is not null", [sub_id]
+    )
+
+
+# --- outbox -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OutboxRow:
+    id: int
+    token: str
+    team_id: str
+    dedupe_key: str
+    trigger_event: str
+    booking_uid: str | None
+    rescheduled_from: str | None
+    body: str
+    status: str
+    attempts: int
+    received_at: float
+    next_attempt_at: float
+    lease_until: float | None = None
+    last_error: str | None = None
+    channel: str | None = None
+    message_ts: str | None = None
+    sent_at: float | None = None
+
+
+_COLUMNS = ", ".join(OutboxRow.__dataclass_fields__)
+
+
+def enqueue(
+    db: sqlite_utils.Database,
+    *,
+    token: str,
+    team_id: str,
+    dedupe_key: str,
+    trigger_event: str,
+    booking_uid: str | None,
+    rescheduled_from: str | None,
+    body: str,
+    now: float,
+) -> bool:
+    """Store a delivery; False when its dedupe key is there already (Cal.com retried)."""
+    try:
+        db.execute(
+            "insert into outbox (token, team_id, dedupe_key, trigger_event, booking_uid, "
+            "rescheduled_from, body, status, received_at, next_attempt_at) "
+            "values (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
+            [
+                *(token, team_id, dedupe_key, trigger_event),
+                *(booking_uid, rescheduled_from, body, now, now),
+            ],
+        )
+    except sqlite3.IntegrityError:
+        return False
+    return True
+
+
+def claim_next(db: sqlite_utils.Database, now: float, lease_until: float) -> OutboxRow | None:
+    """Take the oldest due row, or one whose claimer died (lease over), in one statement."""
+    row = db.execute(
+        f"update outbox set status = 'posting', lease_until = ?, attempts = attempts + 1 "
+        f"where id = (select id from outbox where (status = 'pending' and next_attempt_at <= ?) "
+        f"or (status = 'posting' and lease_until <= ?) order by id limit 1) "
+        f"returning {_COLUMNS}",
+        [lease_until, now, now],
+    ).fetchall()  # exhausting the cursor ends the statement, and with it the write lock
+    return OutboxRow(*row[0]) if row else None
+
+
+def earliest_due(db: sqlite_utils.Database) -> float | None:
+    """When the next row falls due (a retry, or a claim whose lease runs out)."""
+    row = db.execute(
+        "select min(case status when 'pending' then next_attempt_at else lease_until end) "
+        "from outbox where status in ('pending', 'posting')"
+    ).fetchone()
+    return row[0] if row else None
+
+
+def outbox_row(db: sqlite_utils.Database, row_id: int) -> OutboxRow | None:
+    row = db.execute(f"select {_COLUMNS} from outbox where id = ?", [row_id]).fetchone()
+    return OutboxRow(*row) if row else None
+
+
+def mark_sent(db: sqlite_utils.Database, row_id: int, channel: str, ts: str, now: float) -> None:
+    db.execute(
+        "update outbox set status = 'sent', channel = ?, message_ts = ?, sent_at = ?, "
+        "lease_until = null, last_error = null where id = ?",
+        [channel, ts, now, row_id],
+    )
+
+
+def retry_at(db: sqlite_utils.Database, row_id: int, when: float, error: str) -> None:
+    db.execute(
+        "update outbox set status = 'pending', next_attempt_at = ?, lease_until = null, "
+        "last_error = ? where id = ?",
+        [when, error, row_id],
+    )
+
+
+def release(db: sqlite_utils.Database, row_id: int) -> None:
+    """Give a claimed row back untouched (shutdown interrupted it); its attempt is undone."""
+    db.execute(
+        "update outbox set status = 'pending', lease_until = null, attempts = attempts - 1 "
+        "where id = ? and status = 'posting'",
+        [row_id],
+    )
+
+
+def finish(db: sqlite_utils.Database, row_id: int, status: str, note: str | None = None) -> None:
+    """A row that will not be posted: failed for good, or skipped on purpose."""
+    db.execute(
+        "update outbox set status = ?, last_error = ?, lease_until = null where id = ?",
+        [status, note, row_id],
+    )
+
+
+def reschedule_seen(db: sqlite_utils.Database, token: str, booking_uid: str) -> bool:
+    """Whether this subscription received a reschedule replacing `booking_uid`."""
+    row = db.execute(
+        "select 1 from outbox where token = ? and rescheduled_from = ? limit 1",
+        [token, booking_uid],
+    ).fetchone()
+    return row is not None
+
+
+def prune(db: sqlite_utils.Database, before: float) -> int:
+    """Forget finished rows received before `before` (long after Cal.com stops retrying)."""
+    cursor = db.execute(
+        "delete from outbox where received_at < ? and status not in ('pending', 'posting')",
+        [before],
+    )
+    return cursor.rowcount

@@ -1,0 +1,227 @@
+"""The delivery worker: posts outbox rows to Slack, each once, and keeps trying until it can.
+
+One task per process, started and stopped by the web app's lifespan. It claims the oldest
+due row in one UPDATE (with a lease, so a second process or a restart after a crash takes
+over a row whose claimer died), renders it, and posts it with `rt.slack_client(team)`:
+
+- posted → `sent`, with the message's channel and ts (Confirm/Decline edit it later);
+- Slack 429 → due again after `Retry-After`; 5xx, network errors, timeouts → due again
+  after a backoff (5 s doubling to 15 min), for up to 24 h after receipt;
+- `channel_not_found`, `not_in_channel`, `is_archived` → `failed`, and the owner gets one
+  DM (the subscription is marked broken until a post there works again);
+- not asked for by the subscription, or the old half of a reschedule → `skipped`.
+
+Every state lives in SQLite, so a restart continues where the last process stopped. The
+one window where a message could be posted twice is a crash after Slack accepted the post
+and before the row was marked sent (Slack has no idempotency key); a graceful stop waits
+for the post in flight instead. Waits between retries use the injected `sleep` and the
+runtime's clock, so tests do not wait for real; a new row wakes the worker at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from slack_sdk.errors import SlackApiError
+
+from bot.blocks import notifications
+from bot.notify import events, tables
+from bot.notify.tables import OutboxRow, Subscription
+from bot.runtime import Runtime
+
+log = logging.getLogger("calbot.notify")
+
+Sleep = Callable[[float], Awaitable[Any]]
+Observer = Callable[[int, str], None]  # (outbox row id, the state it reached)
+
+RETRY_WINDOW = 24 * 3600.0
+FIRST_BACKOFF = 5.0
+MAX_BACKOFF = 15 * 60.0
+LEASE = 120.0  # a claimed row is taken over when its claimer has not finished by then
+IDLE_POLL = 30.0  # real seconds: a safety net only, new rows wake the worker
+KEEP_FINISHED = 7 * 24 * 3600.0  # dedupe keys outlive Cal.com's retries by far
+PRUNE_EVERY = 3600.0
+BROKEN = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
+TRANSIENT = frozenset(
+    {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
+)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How one post went: `ts` set when posted; else `retry` or not, and why."""
+
+    ts: str | None = None
+    channel: str | None = None
+    retry: bool = False
+    delay: float | None = None  # Slack's Retry-After, when it gave one
+    error: str | None = None
+
+
+def backoff(attempts: int) -> float:
+    return min(MAX_BACKOFF, FIRST_BACKOFF * 2 ** max(0, attempts - 1))
+
+
+def classify(error: SlackApiError) -> Outcome:
+    response = error.response
+    code = str(response.get("error") or f"http_{response.status_code}")
+    if response.status_code == 429:
+        after = next(
+            (v for k, v in (response.headers or {}).items() if k.lower() == "retry-after"), None
+        )
+        delay = float(after) if after and str(after).strip().isdigit() else FIRST_BACKOFF
+        return Outcome(retry=True, delay=delay, error="ratelimited")
+    if response.status_code >= 500 or code in TRANSIENT:
+        return Outcome(retry=True, error=code)
+    return Outcome(error=code)
+
+
+class Notifier:
+    def __init__(self, rt: Runtime, *, sleep: Sleep = asyncio.sleep):
+        self.rt = rt
+        self.sleep = sleep
+        self.observers: list[Observer] = []  # told each time a row is settled (tests, metrics)
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self._pruned_at = 0.0
+
+    # --- lifecycle ----------------------------------------------------------------------
+
+    def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.get_running_loop().create_task(self._run(), name="notifier")
+
+    def wake(self) -> None:
+        """A row was stored: look now instead of at the next poll."""
+        self._wake.set()
+
+    async def stop(self, timeout: float = 10) -> None:
+        """Finish the post in flight (up to `timeout`), then stop; waits are cut short."""
+        self._stopping = True
+        self._wake.set()
+        task, self._task = self._task, None
+        if task is None:
+            return
+        done, _ = await asyncio.wait({task}, timeout=timeout)
+        if not done:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+
+    async def _run(self) -> None:
+        while not self._stopping:
+            self._wake.clear()  # before looking, so a row stored meanwhile is not missed
+            try:
+                worked = await self.step()
+            except Exception:
+                log.exception("notifier: a step failed")
+                worked = False
+            if not worked and not self._stopping:
+                await self._idle()
+
+    async def _idle(self) -> None:
+        """Until woken, or the next retry falls due (by the injected sleep)."""
+        due = tables.earliest_due(self.rt.store.db)
+        waits = [asyncio.ensure_future(self._wake.wait())]
+        if due is not None:
+            waits.append(asyncio.ensure_future(self.sleep(max(0.0, due - self._now()))))
+        try:
+            await asyncio.wait(waits, timeout=IDLE_POLL, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            for wait in waits:
+                wait.cancel()
+
+    def _now(self) -> float:
+        return self.rt.clock().timestamp()
+
+    # --- one row ------------------------------------------------------------------------
+
+    async def step(self) -> bool:
+        """Deliver the next due row; False when none is due."""
+        db = self.rt.store.db
+        now = self._now()
+        row = tables.claim_next(db, now, now + LEASE)
+        if row is None:
+            self._prune(now)
+            return False
+        try:
+            state = await self._deliver(row)
+        except asyncio.CancelledError:
+            tables.release(db, row.id)
+            raise
+        except Exception as error:  # a bug must not retry forever
+            log.exception("notifier: row %s failed", row.id)
+            tables.finish(db, row.id, "failed", f"bug: {type(error).__name__}")
+            state = "failed"
+        for observe in self.observers:
+            observe(row.id, state)
+        return True
+
+    async def _deliver(self, row: OutboxRow) -> str:
+        """Post one claimed row; the state it is left in (sent, pending, failed, skipped)."""
+        db = self.rt.store.db
+        sub = tables.subscription_by_token(db, row.token)
+        if sub is None:
+            tables.finish(db, row.id, "skipped", "subscription removed")
+            return "skipped"
+        event = events.normalise(json.loads(row.body))
+        if not events.wanted(event, sub.triggers):
+            tables.finish(db, row.id, "skipped", f"{event.kind} not subscribed")
+            return "skipped"
+        if event.kind == "cancelled" and tables.reschedule_seen(db, sub.token, event.uid):
+            tables.finish(db, row.id, "skipped", "the old half of a reschedule")
+            return "skipped"
+        payload = notifications.booking_message(event, ref=row.id, host_user_id=sub.user_id)
+        outcome = await self._post(sub.team_id, sub.target, payload)
+        now = self._now()
+        if outcome.ts:
+            tables.mark_sent(db, row.id, outcome.channel or sub.target, outcome.ts, now)
+            if sub.broken:
+                tables.mark_working(db, sub.id)
+            log.info("row %s posted (%s %s)", row.id, event.kind, event.uid)
+            return "sent"
+        if outcome.retry and now - row.received_at < RETRY_WINDOW:
+            delay = outcome.delay if outcome.delay is not None else backoff(row.attempts)
+            tables.retry_at(db, row.id, now + delay, outcome.error or "retry")
+            log.info("row %s: %s, again in %.0f s", row.id, outcome.error, delay)
+            return "pending"
+        tables.finish(db, row.id, "failed", outcome.error)
+        log.warning("row %s not posted: %s", row.id, outcome.error)
+        if outcome.error in BROKEN:
+            await self._tell_owner(sub, outcome.error)
+        return "failed"
+
+    async def _post(self, team_id: str, channel: str, payload: dict[str, Any]) -> Outcome:
+        try:
+            client = self.rt.slack_client(team_id)
+        except LookupError as error:  # the workspace uninstalled calbot
+            return Outcome(error=type(error).__name__)
+        try:
+            response = await client.chat_postMessage(channel=channel, **payload)
+        except SlackApiError as error:
+            return classify(error)
+        except Exception as error:  # network, timeouts, an unreadable answer
+            return Outcome(retry=True, error=type(error).__name__)
+        return Outcome(ts=response["ts"], channel=response.get("channel"))
+
+    async def _tell_owner(self, sub: Subscription, error: str) -> None:
+        """One DM per breakage: the subscription stays broken until a post works again."""
+        if not tables.mark_broken(self.rt.store.db, sub.id, error) or sub.channel_id is None:
+            return
+        outcome = await self._post(
+            sub.team_id, sub.user_id, notifications.delivery_broken(sub, error)
+        )
+        if not outcome.ts:
+            log.warning("could not tell %s about subscription %s: %s", sub.user_id, sub.id, error)
+
+    def _prune(self, now: float) -> None:
+        if now - self._pruned_at >= PRUNE_EVERY:
+            self._pruned_at = now
+            tables.prune(self.rt.store.db, now - KEEP_FINISHED)

@@ -1,0 +1,73 @@
+"""Confirming or declining a booking request from its notification.
+
+The buttons carry only the outbox row id. Who may press them is decided here from what
+the server holds: the row names its subscription, the subscription its owner, and only
+the owner (the host whose webhook it is) may act, through their own connection.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+
+from bot.notify import events, tables
+from bot.notify.events import BookingEvent
+from bot.notify.tables import OutboxRow, Subscription
+from bot.runtime import Runtime
+from bot.services.accounts import require_link
+from bot.services.errors import ServiceError
+
+log = logging.getLogger("calbot.approvals")
+
+
+class NotTheHost(ServiceError):
+    def __init__(self, host_user_id: str):
+        self.host_user_id = host_user_id
+        super().__init__(f"Only <@{host_user_id}>, the host, can confirm or decline this booking.")
+
+
+class RequestGone(ServiceError):
+    user_message = (
+        "That booking request isn't something I can act on any more "
+        "(its notifications were turned off, or it was already handled)."
+    )
+
+
+@dataclass(frozen=True)
+class BookingRequest:
+    row: OutboxRow
+    sub: Subscription
+    event: BookingEvent
+
+
+def load(rt: Runtime, team_id: str, user_id: str, ref: int) -> BookingRequest:
+    """The request behind a notification's buttons, if `user_id` is its host."""
+    row = tables.outbox_row(rt.store.db, ref)
+    sub = tables.subscription_by_token(rt.store.db, row.token) if row else None
+    if row is None or sub is None or sub.team_id != team_id:
+        raise RequestGone()
+    if sub.user_id != user_id:
+        raise NotTheHost(sub.user_id)
+    event = events.normalise(json.loads(row.body))
+    if not event.needs_confirmation or not event.uid:
+        raise RequestGone()
+    return BookingRequest(row, sub, event)
+
+
+async def confirm(rt: Runtime, team_id: str, user_id: str, ref: int) -> BookingRequest:
+    request = load(rt, team_id, user_id, ref)
+    link = await require_link(rt, team_id, user_id)
+    await rt.calcom.confirm_booking(link.connection_id, request.event.uid)
+    log.info("booking %s confirmed from Slack", request.event.uid)
+    return request
+
+
+async def decline(
+    rt: Runtime, team_id: str, user_id: str, ref: int, reason: str | None
+) -> BookingRequest:
+    request = load(rt, team_id, user_id, ref)
+    link = await require_link(rt, team_id, user_id)
+    await rt.calcom.decline_booking(link.connection_id, request.event.uid, reason or None)
+    log.info("booking %s declined from Slack", request.event.uid)
+    return request
