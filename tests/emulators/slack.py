@@ -437,6 +437,91 @@ class SlackEmulator:
                     if not stack:
                         del self._stacks[root]
 
+    def answer_submission(self, view_id: str, answer: dict[str, Any] | None) -> Call:
+        """Do what Slack does with the bot's HTTP answer to a ``view_submission``.
+
+        No ``response_action``: the view closes; ``clear``: its whole stack; ``errors``:
+        nothing changes (keys must be input block ids of the view); ``update`` / ``push``:
+        the view is validated, then replaces the submitted one (state kept for unchanged
+        ids, as ``views.update``) or goes on top. Recorded as a ``view_submission_response``
+        call, failed (``invalid_arguments``, ``invalid_errors``) where Slack would refuse.
+        """
+        answer = answer or {}
+        with self._cond:
+            now = self.clock()
+            current = self.views[view_id]
+            action = answer.get("response_action")
+            ok, error, detail = True, None, None
+            try:
+                if not action:
+                    self.close_view(view_id)
+                elif action == "clear":
+                    self.close_view(current["root_view_id"])
+                elif action == "errors":
+                    errors = answer.get("errors")
+                    inputs = {b.get("block_id") for b in current["blocks"] if b["type"] == "input"}
+                    if not isinstance(errors, dict) or not errors or set(errors) - inputs:
+                        raise SlackError("invalid_errors", errors=errors)
+                elif action in ("update", "push"):
+                    self._answer_with_view(current, answer.get("view"), now, push=action == "push")
+                else:
+                    raise SlackError("invalid_response_action")
+            except SlackError as e:
+                ok, error, detail = False, e.error, e.body()
+            call = Call(
+                "view_submission_response",
+                {"view_id": view_id, **answer},
+                None,
+                now,
+                ok=ok,
+                error=error,
+                response=detail,
+                team_id=current["team_id"],
+            )
+            self.calls.append(call)
+            self._cond.notify_all()
+            return call
+
+    def _answer_with_view(
+        self, current: dict[str, Any], spec: Any, now: float, *, push: bool
+    ) -> None:
+        if not isinstance(spec, dict):
+            raise _invalid_arguments(["must provide an object [json-pointer:/view]"])
+        errors = validate_view(spec)
+        if errors:
+            raise _invalid_arguments(errors)
+        ctx = _Ctx("view_submission", {}, None, self.teams[current["team_id"]], now)
+        user = self._view_users.get(current["id"])
+        stack = next((s for s in self._stacks.values() if current["id"] in s), None)
+        if push:
+            if stack is None or len(stack) >= MAX_VIEW_STACK:
+                raise SlackError("push_limit_reached")
+            view = self._materialize(
+                ctx,
+                spec,
+                view_id=self._new_view_id(),
+                root_id=stack[0],
+                previous_id=current["id"],
+                state={},
+            )
+            stack.append(view["id"])
+        else:
+            keep = _interactive_ids(spec.get("blocks", []))
+            state = {
+                block_id: kept
+                for block_id, actions in current["state"]["values"].items()
+                if (kept := {a: v for a, v in actions.items() if (block_id, a) in keep})
+            }
+            view = self._materialize(
+                ctx,
+                spec,
+                view_id=current["id"],
+                root_id=current["root_view_id"],
+                previous_id=current["previous_view_id"],
+                state=state,
+            )
+        self._store_view(ctx, view, user)
+
     def open_modals(self, user_id: str | None = None) -> list[dict[str, Any]]:
         """Views on open modal stacks (of ``user_id`` when given), bottom first."""
         with self._lock:

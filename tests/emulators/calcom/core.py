@@ -9,6 +9,7 @@ import itertools
 import json
 import math
 import threading
+import time
 import traceback
 import uuid
 from collections import deque
@@ -70,6 +71,7 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         self.rate_limit_per_second: int | None = None  # Maton's 10/s when set; off by default
         self._lock = threading.RLock()
         self._delivered = threading.Condition()
+        self._answered = threading.Condition(self._lock)  # notified as each request is answered
         self._ids = {kind: itertools.count(first) for kind, first in _ID_STARTS.items()}
         self.accounts: dict[int, Account] = {}
         self.connections: dict[str, Connection] = {}
@@ -119,6 +121,21 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
     def gateway_requests(self) -> list[RecordedRequest]:
         """Recorded requests to the gateway only (``/cal-com/...``)."""
         return [r for r in self.requests if r.path.startswith("/cal-com/")]
+
+    def wait_for_request(
+        self, predicate: Callable[[RecordedRequest], bool], timeout: float = 5.0
+    ) -> RecordedRequest:
+        """The first answered request matching ``predicate``; waits (no polling) for one."""
+        deadline = time.monotonic() + timeout
+        with self._answered:
+            while True:
+                for rec in self.requests:
+                    if rec.status is not None and predicate(rec):
+                        return rec
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"no matching answered request within {timeout}s")
+                self._answered.wait(remaining)
 
     # ================================================================ test setup
 
@@ -324,6 +341,8 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         background: BackgroundTask | None = None,
     ) -> Response:
         rec.status = status
+        with self._answered:
+            self._answered.notify_all()
         return JSONResponse(payload, status, headers=headers, background=background)
 
     def _authorized(self, headers: dict[str, str]) -> bool:
