@@ -28,6 +28,25 @@ class Action(StrEnum):
     RESCHEDULE_BOOKING = "reschedule_booking"  # value: booking uid
     BOOKINGS_PAGE = "bookings_page"  # value "<status>:<skip>"
     JOIN_MEETING = "join_meeting"  # a URL button
+    # the booking modal (bot/slack/modals.py)
+    OPEN_BOOKING = "open_booking"  # value: "" or an event type id to preselect
+    BOOKING_HOST = "booking_host"  # users_select, dispatches: reload types and times
+    BOOKING_TYPE = "booking_type"  # static_select, dispatches: reload times
+    BOOKING_DATE = "booking_date"  # datepicker, dispatches: reload times
+    BOOKING_TIME = "booking_time"  # static_select, dispatches: hold the chosen slot
+    INPUT = "value"  # the element of a plain input block (its block id says which)
+    # App Home and settings modals (bot/slack/home.py, bot/slack/manage.py)
+    NEW_EVENT_TYPE = "new_event_type"
+    EDIT_EVENT_TYPE = "edit_event_type"  # value: event type id
+    DELETE_EVENT_TYPE = "delete_event_type"  # in the edit modal, behind a confirm
+    COPY_LINK = "copy_link"  # value: event type id; shows the booking link
+    EDIT_SCHEDULE = "edit_schedule"
+    EDIT_PROFILE = "edit_profile"
+    SCHEDULE_DAY = "schedule_day"  # prefix: "schedule_day.on|start|end" in a weekday row
+    OPEN_LINK = "open_link"  # a URL button (acked and ignored)
+    HOME_CONNECT = "home_connect"  # App Home of someone not linked: start linking
+    HOME_REFRESH = "home_refresh"  # "Done" after connecting: check, then show the dashboard
+    HOME_NOTIFY_OFF = "home_notify_off"  # value: subscription id
     # booking notifications (bot/slack/notify.py)
     NOTIFY_CONFIRM = "notify_confirm"  # value: the outbox row id of the request
     NOTIFY_DECLINE = "notify_decline"  # value: the outbox row id; opens the reason modal
@@ -39,7 +58,19 @@ class View(StrEnum):
 
     GUEST = "guest_details"  # who to invite, when you are the host and named nobody
     CANCEL_REASON = "cancel_reason"
+    BOOKING = "booking_modal"
+    EVENT_TYPE = "event_type_modal"  # private_metadata: the event type id, "" for a new one
+    SCHEDULE = "schedule_modal"
+    PROFILE = "profile_modal"
+    NOTICE = "notice_modal"  # loading, booked, a booking link: nothing to submit
     DECLINE_REASON = "decline_reason"  # private_metadata: {"ref": outbox row id}
+
+
+class Shortcut(StrEnum):
+    """Callback ids of the shortcuts declared in the app's manifest."""
+
+    BOOK_MEETING = "book_meeting"  # global: "Book a meeting"
+    SCHEDULE_WITH_AUTHOR = "schedule_with_author"  # message: "Schedule with this user"
 
 
 class Block(StrEnum):
@@ -52,6 +83,29 @@ class Block(StrEnum):
     CANCEL_REASON = "cancel_reason"
     SLOTS_NAV = "slots_nav"
     BOOKINGS_NAV = "bookings_nav"
+    # the booking modal; TYPE and TIME get a ".<rev>" suffix so new options reset the choice
+    BOOKING_HOST = "booking_host"
+    BOOKING_TYPE = "booking_type"
+    BOOKING_DATE = "booking_date"
+    BOOKING_TIME = "booking_time"
+    BOOKING_NAME = "booking_name"
+    BOOKING_EMAIL = "booking_email"
+    BOOKING_NOTES = "booking_notes"
+    # settings modals
+    TYPE_TITLE = "type_title"
+    TYPE_SLUG = "type_slug"
+    TYPE_LENGTH = "type_length"
+    TYPE_DESCRIPTION = "type_description"
+    TYPE_HIDDEN = "type_hidden"
+    TYPE_DELETE = "type_delete"
+    SCHEDULE_DAY = "schedule_day"  # prefix: "schedule_day.Monday", one row a weekday
+    SCHEDULE_ZONE = "schedule_zone"
+    PROFILE_NAME = "profile_name"
+    PROFILE_BIO = "profile_bio"
+    PROFILE_ZONE = "profile_zone"
+    # App Home
+    HOME_ACTIONS = "home_actions"
+    HOME_TYPES = "home_types"
     # booking notifications
     NOTIFY_ACTIONS = "notify_actions"
     DECLINE_REASON = "decline_reason"

@@ -8,7 +8,18 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
-from bot.slack import account, booking, bookings, commands, errors, notify
+from bot.slack import (
+    account,
+    booking,
+    bookings,
+    commands,
+    errors,
+    home,
+    manage,
+    modals,
+    notify,
+    shortcuts,
+)
 
 
 def build_app(rt: Runtime) -> AsyncApp:
@@ -32,4 +43,8 @@ def build_app(rt: Runtime) -> AsyncApp:
     booking.register(app, rt)
     bookings.register(app, rt)
     notify.register(app, rt)
+    modals.register(app, rt)
+    shortcuts.register(app, rt)
+    home.register(app, rt)
+    manage.register(app, rt)
     return app

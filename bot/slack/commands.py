@@ -14,7 +14,7 @@ from bot import grammar
 from bot.blocks.account import plain_notice
 from bot.blocks.help import help_message
 from bot.runtime import Runtime
-from bot.slack import account, booking, bookings, notify
+from bot.slack import account, booking, bookings, manage, modals, notify
 from bot.slack.context import Handler, Turn, handoff
 
 
@@ -38,13 +38,14 @@ async def not_yet(turn: Turn, command: Any) -> None:
 
 HANDLERS: dict[type, Handler] = {
     grammar.Help: show_help,
-    grammar.OpenModal: show_help,
     grammar.Unknown: show_unknown,
     grammar.Invalid: show_invalid,
     **account.COMMANDS,
     **booking.COMMANDS,
     **bookings.COMMANDS,
     **notify.COMMANDS,
+    **modals.COMMANDS,  # `/cal`, `/cal book` without a type: the booking modal
+    **manage.COMMANDS,  # `/cal schedule`: the working-hours modal
 }
 
 

@@ -1,0 +1,194 @@
+"""The booking modal: host, event type, date, the free times of that day, who, notes.
+
+Rendered from a `Form` (bot/services/booking_form.py); its `Draft` travels in
+private_metadata. The type and time selects carry the draft's rev in their block ids,
+so new options start unselected (Slack keeps a block's old value while its id stays).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.blocks.bookings import summary_lines
+from bot.blocks.kit import Block, context, section
+from bot.blocks.timefmt import clock, day_label
+from bot.blocks.views import (
+    block_id_of,
+    input_block,
+    looks_like_email,
+    modal,
+    notice,
+    option,
+    picked,
+    static_select,
+    text_input,
+)
+from bot.calcom.models import Booking, EventType
+from bot.ids import Action, View
+from bot.ids import Block as B
+from bot.services.booking_form import Draft, Form
+
+TITLE = "Book a meeting"
+
+
+def loading(draft: Draft) -> dict[str, Any]:
+    """What opens at once, before any gateway call (the trigger id lives 3 s)."""
+    return notice(TITLE, ":hourglass_flowing_sand: Looking up free times…", meta=draft.to_meta())
+
+
+def _type_label(event_type: EventType) -> str:
+    hidden = " (hidden)" if event_type.hidden else ""
+    return f"{event_type.title} · {event_type.length} min{hidden}"
+
+
+def _time_select(form: Form) -> Block:
+    hold = form.draft.hold
+    initial = str(hold.start) if hold and hold.event_type == form.draft.event_type else None
+    options = [option(clock(t), str(int(t.timestamp()))) for t in form.times]
+    return input_block(
+        f"{B.BOOKING_TIME}.{form.draft.rev}",
+        "Time",
+        static_select(Action.BOOKING_TIME, options, initial=initial, placeholder="Choose a time"),
+        dispatch=True,
+        hint=f"Free times of {day_label(form.day)}, in {form.draft.tz}.",
+    )
+
+
+def _no_times(form: Form) -> Block:
+    when = day_label(form.day)
+    if form.next_free:
+        return section(f"No free times on {when}. Next free day: *{day_label(form.next_free)}*.")
+    return section(f"No free times on {when}, nor in the two weeks after.")
+
+
+def booking_form(form: Form) -> dict[str, Any]:
+    draft = form.draft
+    blocks: list[Block] = []
+    if form.notice:
+        blocks.append(section(f":warning: {form.notice}"))
+    host = {"type": "users_select", "action_id": Action.BOOKING_HOST, "initial_user": draft.host}
+    blocks.append(input_block(B.BOOKING_HOST, "Host", host, dispatch=True))
+    if form.types:
+        options = [option(_type_label(t), str(t.id)) for t in form.types]
+        initial = str(draft.event_type) if draft.event_type else None
+        select = static_select(Action.BOOKING_TYPE, options, initial=initial)
+        blocks.append(
+            input_block(f"{B.BOOKING_TYPE}.{draft.rev}", "Event type", select, dispatch=True)
+        )
+    elif not form.notice:
+        blocks.append(section(f"<@{draft.host}> has no event types to book yet."))
+    picker = {
+        "type": "datepicker",
+        "action_id": Action.BOOKING_DATE,
+        "initial_date": form.day.isoformat(),
+    }
+    blocks.append(input_block(B.BOOKING_DATE, "Date", picker, dispatch=True))
+    if form.times:
+        blocks.append(_time_select(form))
+    elif form.types:
+        blocks.append(_no_times(form))
+    if form.you_host:
+        blocks.append(
+            input_block(
+                B.BOOKING_NAME,
+                "Attendee name",
+                text_input(Action.INPUT, initial=draft.guest.name, max_length=100),
+            )
+        )
+        blocks.append(
+            input_block(
+                B.BOOKING_EMAIL,
+                "Attendee email",
+                text_input(Action.INPUT, initial=draft.guest.email, max_length=254),
+                hint="They get the invitation by email.",
+            )
+        )
+    elif form.you:
+        blocks.append(context(f"You are the attendee: {form.you}."))
+    blocks.append(
+        input_block(
+            B.BOOKING_NOTES,
+            "Notes",
+            text_input(Action.INPUT, multiline=True, max_length=1000),
+            optional=True,
+        )
+    )
+    return modal(
+        View.BOOKING,
+        TITLE,
+        blocks,
+        submit="Book",
+        meta=draft.to_meta(),
+        notify_on_close=True,
+    )
+
+
+def booking_pending() -> dict[str, Any]:
+    """Shown when Cal.com takes longer than Slack lets a submission wait."""
+    return notice(TITLE, ":hourglass_flowing_sand: Booking… this takes a moment longer.")
+
+
+def booked(booking: Booking) -> dict[str, Any]:
+    """A late success: the modal could not just close, so it says what happened."""
+    return notice(
+        "Booked", f":white_check_mark: Booked: {summary_lines(booking)}\nDetails are in your DMs."
+    )
+
+
+STILL_LOADING = "Times for this choice are still loading: try again in a moment."
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A submission read back: the errors to show inline, or what to book."""
+
+    errors: dict[str, str] = field(default_factory=dict)
+    start: datetime | None = None
+    name: str = ""
+    email: str = ""
+    notes: str = ""
+    time_block: str = B.BOOKING_DATE  # where a late "slot taken" goes
+
+
+def read_submission(view: dict[str, Any], draft: Draft, caller: str) -> Submitted:
+    """Check what can be checked without Cal.com, in the ack (Slack waits 3 s at most)."""
+    errors: dict[str, str] = {}
+    type_block = block_id_of(view, B.BOOKING_TYPE)
+    time_block = block_id_of(view, B.BOOKING_TIME)
+    host, chosen_type = picked(view, B.BOOKING_HOST), picked(view, B.BOOKING_TYPE)
+    day = picked(view, B.BOOKING_DATE)
+    if host and host != draft.host:
+        errors[B.BOOKING_HOST] = STILL_LOADING
+    elif type_block is None:  # nothing to book: the rest does not matter yet
+        text = "Choose a host who has connected Cal.com and has event types."
+        return Submitted({B.BOOKING_HOST: text})
+    elif chosen_type and chosen_type != str(draft.event_type):
+        errors[type_block] = STILL_LOADING
+    elif day and day != draft.day:
+        errors[B.BOOKING_DATE] = STILL_LOADING
+    elif time_block is None:
+        errors[B.BOOKING_DATE] = "No free times on this day: pick another date."
+    value = picked(view, B.BOOKING_TIME)
+    if time_block and not value and not errors:
+        errors[time_block] = "Choose a time."
+    name, email = "", ""
+    if draft.host == caller:
+        name = _or(picked(view, B.BOOKING_NAME), draft.guest.name)
+        email = _or(picked(view, B.BOOKING_EMAIL), draft.guest.email)
+        if not name:
+            errors[B.BOOKING_NAME] = "Who is the meeting with? A name, please."
+        if not looks_like_email(email):
+            errors[B.BOOKING_EMAIL] = "That doesn't look like an email address."
+    if errors or not value:
+        return Submitted(errors)
+    start = datetime.fromtimestamp(int(value), UTC).astimezone(ZoneInfo(draft.tz))
+    notes = (picked(view, B.BOOKING_NOTES) or "").strip()
+    return Submitted({}, start, name, email, notes, time_block or B.BOOKING_DATE)
+
+
+def _or(entered: str | None, prefilled: str) -> str:
+    """An input's value; its prefill when Slack sent no state for it (never touched)."""
+    return (prefilled if entered is None else entered).strip()

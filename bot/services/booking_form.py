@@ -1,0 +1,173 @@
+"""What the booking modal offers, through the booking services (no second booking path).
+
+`Draft` is what the modal shows (host, type, day, the slot held); it travels in the
+view's private_metadata, so any request, to any process, can rebuild the modal. `load`
+turns a draft into a `Form`: the host's event types and the free times of the day, or
+why there is nothing to choose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, replace
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from bot.calcom.models import Attendee, Booking, EventType
+from bot.runtime import Runtime
+from bot.services import booking, event_types
+from bot.services.errors import LinkPending, NotLinked, TeammateNotLinked
+from bot.store import Link
+
+AHEAD = timedelta(days=15)  # the day shown and two weeks after, to name the next free day
+MAX_TIMES = 100  # options a select holds
+
+
+@dataclass(frozen=True)
+class Hold:
+    """A slot reserved for this modal: released when the modal closes or the choice changes."""
+
+    uid: str
+    host: str  # Slack user id of the host whose connection made the reservation
+    event_type: int
+    start: int  # epoch seconds
+
+
+@dataclass(frozen=True)
+class Guest:
+    """The attendee when you are the host (prefilled from a message's author)."""
+
+    name: str = ""
+    email: str = ""
+    tz: str | None = None
+
+
+@dataclass(frozen=True)
+class Draft:
+    host: str  # Slack user id
+    event_type: int | None = None
+    day: str | None = None  # ISO date in `tz`; None: today
+    tz: str = "UTC"  # the viewer's zone: days and times are shown in it
+    rev: int = 0  # bumped whenever the type or time options change
+    hold: Hold | None = None
+    guest: Guest = field(default_factory=Guest)
+
+    def to_meta(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_meta(cls, meta: dict[str, Any]) -> Draft:
+        hold = meta.get("hold")
+        return cls(
+            host=str(meta.get("host") or ""),
+            event_type=meta.get("event_type"),
+            day=meta.get("day"),
+            tz=str(meta.get("tz") or "UTC"),
+            rev=int(meta.get("rev") or 0),
+            hold=Hold(**hold) if isinstance(hold, dict) else None,
+            guest=Guest(**(meta.get("guest") or {})),
+        )
+
+    def moved(self, **changes: Any) -> Draft:
+        """The draft after a host, type or date change: new options, nothing held."""
+        return replace(self, rev=self.rev + 1, hold=None, **changes)
+
+    def held(self, start: datetime) -> str | None:
+        """The reservation uid when this draft holds exactly `start`."""
+        hold = self.hold
+        if hold and hold.host == self.host and hold.event_type == self.event_type:
+            return hold.uid if hold.start == int(start.timestamp()) else None
+        return None
+
+
+@dataclass(frozen=True)
+class Form:
+    draft: Draft
+    caller: str  # Slack user id of who is booking
+    day: date
+    types: list[EventType] = field(default_factory=list)
+    times: list[datetime] = field(default_factory=list)  # free starts on `day`, in draft.tz
+    next_free: date | None = None
+    you: str = ""  # how you appear as the attendee when booking a teammate
+    notice: str | None = None  # why there is nothing to choose (host not linked, ...)
+
+    @property
+    def you_host(self) -> bool:
+        return self.draft.host == self.caller
+
+
+def today(rt: Runtime, tz: str) -> date:
+    return rt.clock().astimezone(ZoneInfo(tz)).date()
+
+
+async def load(rt: Runtime, team_id: str, caller_id: str, draft: Draft, you: str) -> Form:
+    """The form for `draft`: the host's types, the chosen one, and that day's free times."""
+    day = date.fromisoformat(draft.day) if draft.day else today(rt, draft.tz)
+    draft = replace(draft, day=day.isoformat())
+    try:
+        host = await booking.host_link(rt, team_id, caller_id, draft.host)
+    except (NotLinked, LinkPending, TeammateNotLinked) as error:
+        text = error.user_message
+        if draft.host == caller_id:
+            text = "You haven't connected Cal.com yet: run `/cal connect`, or choose a teammate."
+        return Form(draft, caller_id, day, you=you, notice=text)
+    types = await event_types.event_types_of(rt, host)
+    if draft.host != caller_id:
+        types = [t for t in types if not t.hidden]  # a teammate's hidden types stay theirs
+    chosen = next((t for t in types if t.id == draft.event_type), types[0] if types else None)
+    if chosen is None:
+        return Form(draft, caller_id, day, you=you)
+    draft = replace(draft, event_type=chosen.id)
+    times, next_free = await _times(rt, host, chosen, day, draft.tz)
+    return Form(draft, caller_id, day, types, times, next_free, you)
+
+
+async def _times(
+    rt: Runtime, host: Link, event_type: EventType, day: date, tz: str
+) -> tuple[list[datetime], date | None]:
+    """Free times on `day`, and the next day with any when it has none."""
+    midnight = datetime.combine(day, time(), ZoneInfo(tz))
+    start, end = max(midnight, rt.clock().astimezone(UTC)), midnight + AHEAD
+    if start >= end:
+        return [], None
+    slots = await booking.free_slots(rt, host, event_type, start, end, tz)
+    times = slots.on(day)[:MAX_TIMES]
+    return times, None if times else slots.first_day_from(day + timedelta(days=1))
+
+
+async def hold(rt: Runtime, team_id: str, caller_id: str, draft: Draft, start: datetime) -> Hold:
+    """Reserve `start` for this draft; SlotTaken when it is gone."""
+    host = await booking.host_link(rt, team_id, caller_id, draft.host)
+    event_type = await event_types.by_id(rt, host, int(draft.event_type or 0))
+    uid = await booking.hold(rt, host, event_type, start)
+    return Hold(uid, draft.host, event_type.id, int(start.timestamp()))
+
+
+async def release(rt: Runtime, team_id: str, caller_id: str, held: Hold) -> None:
+    """Let a hold go; a host who unlinked meanwhile leaves it to expire."""
+    try:
+        host = await booking.host_link(rt, team_id, caller_id, held.host)
+    except (NotLinked, LinkPending, TeammateNotLinked):
+        return
+    await booking.release(rt, host, held.uid)
+
+
+async def book(
+    rt: Runtime,
+    team_id: str,
+    caller_id: str,
+    draft: Draft,
+    start: datetime,
+    attendee: Attendee,
+    notes: str | None,
+) -> Booking:
+    """Book `start` with the draft's host and type, using the hold when it is this slot."""
+    host = await booking.host_link(rt, team_id, caller_id, draft.host)
+    event_type = await event_types.by_id(rt, host, int(draft.event_type or 0))
+    made = await booking.book(
+        rt, host, event_type, start, attendee, notes=notes or None, held=draft.held(start)
+    )
+    held = draft.held(start)
+    if held:  # the booking blocks the slot now; the reservation has done its job
+        await booking.release(rt, host, held)
+    return made

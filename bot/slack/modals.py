@@ -1,0 +1,278 @@
+"""The booking modal, from every entry point: `/cal`, `/cal book` without a type, the App
+Home, the "Book a meeting" shortcut and the "Schedule with this user" message shortcut.
+
+The modal opens at once with a loading view (a trigger id lives 3 s and serves once),
+then fills in with `views.update`. Changing the host, type or date reloads the times;
+choosing a time reserves that slot, released when the choice changes or the modal
+closes. The submission is answered within Slack's 3 s (see bot/slack/views.py): inline
+errors for a missing time, a bad email or a slot taken, else the modal closes and a DM
+confirms with Cancel and Reschedule. Booking goes through bot/services/booking.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import replace
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_bolt.async_app import AsyncApp
+from slack_sdk.web.async_client import AsyncWebClient
+
+from bot import grammar
+from bot.blocks.bookings import confirmation
+from bot.blocks.modal import TITLE, Submitted, booked, booking_form, booking_pending, loading
+from bot.blocks.modal import read_submission as read
+from bot.blocks.views import encode_meta, picked, problem
+from bot.calcom.models import Attendee, Booking
+from bot.ids import Action, View
+from bot.ids import Block as B
+from bot.runtime import Runtime
+from bot.services import booking_form as forms
+from bot.services.booking_form import Draft, Guest
+from bot.services.errors import SlotTaken
+from bot.slack import home, views
+from bot.slack.context import Caller, Handler, Turn, handoff
+from bot.slack.errors import describe, guarded
+from bot.slack.people import SlackPerson, person
+
+TAKEN = "That time was just taken. Here are the times still free."
+
+
+async def open_booking(
+    rt: Runtime,
+    client: AsyncWebClient,
+    caller: Caller,
+    *,
+    host: str | None = None,
+    event_type: int | None = None,
+    author: str | None = None,
+) -> None:
+    """Open the modal now, then fill it. `author`: a message's author to book with."""
+    draft = Draft(host=host or caller.user_id, event_type=event_type)
+    opened = await client.views_open(trigger_id=caller.trigger_id, view=loading(draft))
+    view = opened["view"]
+    views.opened(rt, view)
+    you = await person(rt, client, caller.team_id, caller.user_id)
+    draft = replace(draft, tz=you.tz)
+    if author and author != caller.user_id:
+        draft = await _with_author(rt, client, caller, draft, author)
+    await _render(rt, client, caller, view["id"], draft, you)
+
+
+async def _with_author(
+    rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, author: str
+) -> Draft:
+    """A linked author hosts and you attend; anyone else is your guest, prefilled."""
+    link = rt.store.get_link(caller.team_id, author)
+    if link is not None and link.active:
+        return replace(draft, host=author)
+    them = await person(rt, client, caller.team_id, author)
+    return replace(draft, guest=Guest(them.name, them.email or "", them.tz))
+
+
+def _you(you: SlackPerson) -> str:
+    return f"{you.name} ({you.email})" if you.email else you.name
+
+
+async def _render(
+    rt: Runtime,
+    client: AsyncWebClient,
+    caller: Caller,
+    view_id: str,
+    draft: Draft,
+    you: SlackPerson,
+    *,
+    gen: int | None = None,
+    fallback_hash: str | None = None,
+    notice: str | None = None,
+) -> None:
+    """Load the form for `draft` and show it, unless a newer change overtook it."""
+    try:
+        form = await forms.load(rt, caller.team_id, caller.user_id, draft, _you(you))
+        if notice and not form.notice:
+            form = replace(form, notice=notice)
+        view, shown = booking_form(form), form.draft
+    except Exception as error:  # the modal is where the user looks: say it there
+        view, shown = problem(TITLE, describe(error)["text"]), replace(draft, hold=None)
+    await _commit(rt, client, caller, view_id, view, shown, gen=gen, fallback_hash=fallback_hash)
+
+
+async def _commit(
+    rt: Runtime,
+    client: AsyncWebClient,
+    caller: Caller,
+    view_id: str,
+    view: dict[str, Any],
+    draft: Draft,
+    *,
+    gen: int | None,
+    fallback_hash: str | None,
+) -> None:
+    """Update the modal; let go of the hold it replaced, or of ours if it was dropped."""
+    before = await views.update(rt, client, view_id, view, gen=gen, fallback_hash=fallback_hash)
+    if before is None:
+        if draft.hold:
+            await forms.release(rt, caller.team_id, caller.user_id, draft.hold)
+        return
+    old = Draft.from_meta(before).hold if before else None
+    if old and (draft.hold is None or old.uid != draft.hold.uid):
+        await forms.release(rt, caller.team_id, caller.user_id, old)
+
+
+async def on_change(turn: Turn, body: dict[str, Any]) -> None:
+    """Host, type or date changed: reload the options (a new host starts on its first type)."""
+    view = body["view"]
+    gen, meta = views.begin(turn.rt, view)
+    draft = Draft.from_meta(meta)
+    host = picked(view, B.BOOKING_HOST) or draft.host
+    day = picked(view, B.BOOKING_DATE) or draft.day
+    if host != draft.host:
+        draft = draft.moved(host=host, event_type=None, day=day)
+    else:
+        chosen = picked(view, B.BOOKING_TYPE)
+        draft = draft.moved(event_type=int(chosen) if chosen else draft.event_type, day=day)
+    you = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
+    await _render(
+        turn.rt,
+        turn.client,
+        turn.caller,
+        view["id"],
+        draft,
+        you,
+        gen=gen,
+        fallback_hash=view["hash"],
+    )
+
+
+async def on_time(turn: Turn, body: dict[str, Any]) -> None:
+    """A time was chosen: hold it, so the submission books it or fails fast."""
+    rt, view = turn.rt, body["view"]
+    gen = views.generation(rt, view["id"])
+    draft = Draft.from_meta(views.current_meta(rt, view))
+    value = picked(view, B.BOOKING_TIME)
+    if not value:
+        return
+    start = datetime.fromtimestamp(int(value), UTC).astimezone(ZoneInfo(draft.tz))
+    if draft.held(start):
+        return
+    try:
+        held = await forms.hold(rt, turn.caller.team_id, turn.caller.user_id, draft, start)
+    except SlotTaken:
+        gen, meta = views.begin(rt, view)
+        you = await person(rt, turn.client, turn.caller.team_id, turn.caller.user_id)
+        draft = Draft.from_meta(meta).moved()
+        await _render(rt, turn.client, turn.caller, view["id"], draft, you, gen=gen, notice=TAKEN)
+        return
+    draft = replace(draft, hold=held)
+    same = _same_view(view, draft)
+    await _commit(
+        rt, turn.client, turn.caller, view["id"], same, draft, gen=gen, fallback_hash=view["hash"]
+    )
+
+
+def _same_view(view: dict[str, Any], draft: Draft) -> dict[str, Any]:
+    """The modal as it is, with new metadata: a hold changes no option."""
+    keep = ("type", "callback_id", "title", "submit", "close", "blocks", "notify_on_close")
+    shown = {key: view[key] for key in keep if view.get(key) is not None}
+    return {**shown, "private_metadata": encode_meta(draft.to_meta())}
+
+
+async def on_submit(rt: Runtime, ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+    """Answer within 3 s: inline errors, or book (the hold makes that quick)."""
+    caller, view = Caller.from_body(body), body["view"]
+    draft = Draft.from_meta(views.current_meta(rt, view))
+    submitted = read(view, draft, caller.user_id)
+    if submitted.errors:
+        await ack(response_action="errors", errors=submitted.errors)
+        return
+    work = _book(rt, client, caller, view["id"], draft, submitted)
+    await views.answer_submission(
+        rt, ack, client, view, work, error_block=submitted.time_block, pending=booking_pending()
+    )
+
+
+async def _book(
+    rt: Runtime,
+    client: AsyncWebClient,
+    caller: Caller,
+    view_id: str,
+    draft: Draft,
+    submitted: Submitted,
+) -> views.Outcome:
+    if draft.host == caller.user_id:
+        attendee = Attendee(submitted.name, submitted.email, draft.guest.tz or draft.tz)
+    else:
+        you = await person(rt, client, caller.team_id, caller.user_id)
+        if not you.email:
+            text = "Your Slack profile has no email address, and Cal.com invites by email."
+            return views.Outcome(errors={B.BOOKING_HOST: text})
+        attendee = Attendee(you.name, you.email, you.tz)
+    assert submitted.start is not None
+    try:
+        made = await forms.book(
+            rt, caller.team_id, caller.user_id, draft, submitted.start, attendee, submitted.notes
+        )
+    except SlotTaken:
+        return views.Outcome(
+            errors={submitted.time_block: "That time was just taken. Pick another."}
+        )
+    views.forget(rt, view_id)
+    rt.spawn(guarded(_announce(rt, client, caller, draft, made), None), name="booked")
+    return views.Outcome(done=booked(made))
+
+
+async def _announce(
+    rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, made: Booking
+) -> None:
+    """DM the confirmation (Cancel, Reschedule); a teammate host hears too; Homes refresh."""
+    you = caller.user_id
+    if draft.host == you:
+        await client.chat_postMessage(channel=you, **confirmation(made))
+    else:
+        lead = f":calendar: <@{you}> booked time with you"
+        await asyncio.gather(
+            client.chat_postMessage(channel=draft.host, **confirmation(made, lead=lead)),
+            client.chat_postMessage(
+                channel=you,
+                **confirmation(made, lead=f":white_check_mark: You booked <@{draft.host}>"),
+            ),
+        )
+    for user in {you, draft.host}:
+        await home.refresh(rt, client, caller.team_id, user)
+
+
+async def on_closed(turn: Turn, body: dict[str, Any]) -> None:
+    """The modal closed without booking: let the held slot go at once."""
+    view = body["view"]
+    draft = Draft.from_meta(views.current_meta(turn.rt, view))
+    views.forget(turn.rt, view["id"])
+    if draft.hold:
+        await forms.release(turn.rt, turn.caller.team_id, turn.caller.user_id, draft.hold)
+
+
+async def open_from_command(turn: Turn, command: grammar.OpenModal) -> None:
+    await open_booking(turn.rt, turn.client, turn.caller, host=command.host_id)
+
+
+async def open_from_button(turn: Turn, body: dict[str, Any]) -> None:
+    """App Home: "Book a meeting", or "Book" on one event type (its id is the value)."""
+    value = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+    event_type = int(value) if value.isdigit() else None
+    await open_booking(turn.rt, turn.client, turn.caller, event_type=event_type)
+
+
+COMMANDS: dict[type, Handler] = {grammar.OpenModal: open_from_command}
+
+
+def register(app: AsyncApp, rt: Runtime) -> None:
+    app.action(Action.OPEN_BOOKING)(handoff(rt, open_from_button))
+    for action in (Action.BOOKING_HOST, Action.BOOKING_TYPE, Action.BOOKING_DATE):
+        app.action(action)(handoff(rt, on_change))
+    app.action(Action.BOOKING_TIME)(handoff(rt, on_time))
+    app.view_closed(View.BOOKING)(handoff(rt, on_closed))
+
+    @app.view_submission(View.BOOKING)
+    async def submitted(ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
+        await on_submit(rt, ack, body, client)
