@@ -25,28 +25,31 @@ def _settings() -> Settings:
         raise SystemExit(2) from None
 
 
-def _configure_logging(settings: Settings) -> None:
+def serve(port: int | None) -> None:
     from bot import logs
 
-    logs.configure(
-        settings.log_level,
-        settings.log_format,
-        secrets=[
-            settings.slack_signing_secret,
-            settings.maton_api_key,
-            settings.slack_bot_token or "",
-            settings.slack_app_token or "",
-            settings.slack_client_secret or "",
-        ],
-    )
-
-
-def serve(port: int | None) -> None:
     settings = _settings()
-    _configure_logging(settings)
+    logs.setup(settings)
     from bot.server import run
 
-    asyncio.run(run(settings, port=port or settings.port))
+    asyncio.run(run(settings, port=settings.port if port is None else port))
+
+
+def doctor() -> None:
+    from bot.doctor import run
+
+    raise SystemExit(run(os.environ, sys.stdout))
+
+
+def migrate() -> None:
+    """Apply pending migrations (also done by `calbot serve` at start-up)."""
+    from bot.store import Store
+
+    store = Store(_settings().database_path)
+    pending = store.pending_migrations()
+    store.migrate()
+    store.close()
+    print(f"applied {len(pending)} migration(s)" if pending else "already up to date")
 
 
 def links() -> None:
@@ -69,10 +72,16 @@ def main(argv: Sequence[str] | None = None) -> None:
         "serve", help="run the bot (Socket Mode when SLACK_APP_TOKEN is set)"
     )
     serve_parser.add_argument("--port", type=int, help="HTTP port (default: $PORT or 3000)")
+    sub.add_parser("doctor", help="check the configuration against Slack, Maton and PUBLIC_URL")
+    sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("links", help="list linked Slack users and their Maton connections")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.port)
+    elif args.command == "doctor":
+        doctor()
+    elif args.command == "migrate":
+        migrate()
     elif args.command == "links":
         links()
 

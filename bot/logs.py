@@ -1,16 +1,23 @@
 """Logging set-up: text or JSON lines, with every token and secret redacted on the way out.
 
 Redaction sits in a handler filter rather than at call sites, so a token inside an
-exception message from a library is scrubbed too.
+exception message from a library is scrubbed too. Every line carries the reference of
+the request it belongs to (a Slack request, a webhook delivery, or `-` outside one), kept
+in a context variable so the background task a listener hands its work to inherits it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import secrets as _secrets
 import sys
-from collections.abc import Iterable
+import time
+from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapping
+from contextvars import ContextVar
+from typing import Any, TextIO
 
 _TOKEN_PATTERNS = (
     re.compile(r"xox[abposre]-[A-Za-z0-9-]+"),
@@ -18,11 +25,41 @@ _TOKEN_PATTERNS = (
     re.compile(r"(?i)(bearer\s+)[A-Za-z0-9._~+/=-]+"),
     re.compile(r"(?i)(v0=)[0-9a-f]{16,}"),
     re.compile(r"(?i)(sha256=)?[0-9a-f]{64}"),
+    # response URLs post into a user's conversation for 30 minutes: capabilities too
+    re.compile(r"(https://hooks\.slack\.com/(?:commands|actions|services)/)[^\s\"'<>]+"),
 )
 
 
+_REF: ContextVar[str | None] = ContextVar("calbot_request_ref", default=None)
+_RUNTIME_SECRETS: set[str] = set()
+# The token in a webhook URL is a capability: never write it down.
+_PATH_SECRETS = re.compile(r"(/calcom/webhooks/)[^/?]+")
+
+
+def current_ref() -> str | None:
+    """The reference of the request being handled, if any."""
+    return _REF.get()
+
+
+@contextlib.contextmanager
+def request_ref(ref: str | None = None) -> Iterator[str]:
+    """Tag every log line inside (and tasks started inside) with `ref`, or a new one."""
+    value = ref or _secrets.token_hex(4)
+    token = _REF.set(value)
+    try:
+        yield value
+    finally:
+        _REF.reset(token)
+
+
+def register_secret(value: str) -> None:
+    """Redact `value` from every later log line (a secret made at run time, e.g. a webhook's)."""
+    if value and len(value) >= 6:
+        _RUNTIME_SECRETS.add(value)
+
+
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    for secret in secrets:
+    for secret in (*secrets, *_RUNTIME_SECRETS):
         if secret and len(secret) >= 6:
             text = text.replace(secret, "[redacted]")
     for pattern in _TOKEN_PATTERNS:
@@ -50,12 +87,21 @@ class RedactingFilter(logging.Filter):
         return True
 
 
+class RefFilter(logging.Filter):
+    """Stamps each record with the current request reference (`-` outside a request)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.ref = _REF.get() or "-"
+        return True
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S%z"),
             "level": record.levelname,
             "logger": record.name,
+            "ref": getattr(record, "ref", "-"),
             "message": record.getMessage(),
         }
         if record.exc_text:
@@ -63,15 +109,90 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry)
 
 
-def configure(level: str = "INFO", fmt: str = "text", secrets: Iterable[str] = ()) -> None:
-    handler = logging.StreamHandler(sys.stderr)
+def setup(settings: Any, stream: TextIO | None = None) -> None:
+    """Configure logging from `Settings`: its level and format, its secrets redacted."""
+    configure(
+        settings.log_level,
+        settings.log_format,
+        secrets=[
+            settings.slack_signing_secret,
+            settings.maton_api_key,
+            settings.slack_bot_token or "",
+            settings.slack_app_token or "",
+            settings.slack_client_secret or "",
+        ],
+        stream=stream,
+    )
+
+
+def make_handler(
+    fmt: str = "text", secrets: Iterable[str] = (), stream: TextIO | None = None
+) -> logging.Handler:
+    """The one handler calbot logs through: redacted, stamped with the request reference."""
+    handler = logging.StreamHandler(stream or sys.stderr)
+    handler.addFilter(RefFilter())
     handler.addFilter(RedactingFilter(secrets))
     if fmt == "json":
         handler.setFormatter(JsonFormatter())
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.setFormatter(
+            logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(ref)s] %(message)s")
+        )
+    return handler
+
+
+def configure(
+    level: str = "INFO",
+    fmt: str = "text",
+    secrets: Iterable[str] = (),
+    stream: TextIO | None = None,
+) -> None:
+    handler = make_handler(fmt, secrets, stream)
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+
+
+ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
+access_log = logging.getLogger("calbot.http")
+
+
+class RequestRefMiddleware:
+    """ASGI middleware: a reference per HTTP request, and one access line when it ends.
+
+    The line has the method, the path (webhook tokens redacted, never the query string,
+    which carries OAuth codes), the status and the time taken. Health checks log at DEBUG
+    so a load balancer's probes do not drown the log.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: MutableMapping[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        status = [500]
+
+        async def send_status(message: MutableMapping[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                status[0] = message["status"]
+            await send(message)
+
+        started = time.perf_counter()
+        path = _PATH_SECRETS.sub(r"\1[redacted]", scope.get("path", ""))
+        with request_ref():
+            try:
+                await self.app(scope, receive, send_status)
+            finally:
+                level = logging.DEBUG if path == "/healthz" else logging.INFO
+                access_log.log(
+                    level,
+                    "%s %s %d %.1f ms",
+                    scope.get("method", "-"),
+                    path,
+                    status[0],
+                    (time.perf_counter() - started) * 1000,
+                )

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.cache import TTLCache
@@ -22,6 +23,7 @@ from bot.calcom.client import CalcomClient
 from bot.calcom.connections import MatonConnections
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
+from bot.installations import installation_store
 from bot.store import Store
 
 log = logging.getLogger("calbot")
@@ -33,6 +35,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+class NotInstalled(LookupError):
+    """Multi-workspace mode: no installation (bot token) for this team, or it was removed."""
+
+    def __init__(self, team_id: str):
+        super().__init__(f"calbot is not installed in workspace {team_id}")
+        self.team_id = team_id
+
+
 @dataclass
 class Runtime:
     settings: Settings
@@ -41,6 +51,7 @@ class Runtime:
     calcom: CalcomClient
     connections: MatonConnections
     clock: Clock = utc_now
+    installations: SQLite3InstallationStore | None = None  # multi-workspace mode only
     profiles: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
@@ -65,6 +76,11 @@ class Runtime:
                 http, ctrl_url=settings.maton_ctrl_url, api_key=settings.maton_api_key
             ),
             clock=clock,
+            installations=(
+                installation_store(settings.database_path, settings.slack_client_id or "")
+                if settings.oauth
+                else None
+            ),
         )
 
     def spawn(self, work: Coroutine[Any, Any, Any], *, name: str = "work") -> asyncio.Task[Any]:
@@ -83,15 +99,27 @@ class Runtime:
     def slack_client(self, team_id: str) -> AsyncWebClient:
         """A Web API client for work outside a Slack request (notifications, DMs).
 
-        Single-workspace mode: the bot token. (Multi-workspace: the team's installation.)
+        Single-workspace mode: the bot token. Multi-workspace mode: the team's installation,
+        looked up each time (an indexed read) so a reinstall's new token is used at once and
+        an uninstalled team raises `NotInstalled` instead of calling Slack with a dead token.
         """
+        token = self.settings.slack_bot_token
+        if self.installations is not None:
+            bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
+            if bot is None:
+                raise NotInstalled(team_id)
+            token = bot.bot_token
         client = self._slack_clients.get(team_id)
-        if client is None:
-            client = AsyncWebClient(
-                base_url=self.settings.slack_api_url, token=self.settings.slack_bot_token
-            )
+        if client is None or client.token != token:
+            client = AsyncWebClient(base_url=self.settings.slack_api_url, token=token)
             self._slack_clients[team_id] = client
         return client
+
+    def forget_installation(self, team_id: str) -> None:
+        """Drop the team's installation (multi-workspace mode) and its cached client."""
+        if self.installations is not None:
+            self.installations.delete_all(enterprise_id=None, team_id=team_id)
+        self._slack_clients.pop(team_id, None)
 
     @property
     def in_flight(self) -> int:
@@ -101,9 +129,12 @@ class Runtime:
         """Wait for in-flight work (used on SIGTERM), cancelling what outlives `timeout`."""
         if not self._tasks:
             return
+        log.info("finishing %d task(s) in progress (at most %g s)", len(self._tasks), timeout)
         _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
         for task in pending:
             task.cancel()
+        if pending:
+            log.warning("cancelled %d task(s) still running after %g s", len(pending), timeout)
 
     async def close(self) -> None:
         await self.drain()

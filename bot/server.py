@@ -1,13 +1,23 @@
 """Run calbot: uvicorn serving the ASGI app, plus a Socket Mode connection when configured.
 
 Both modes serve the HTTP routes (health, webhooks, OAuth); Socket Mode only changes
-how Slack's requests arrive. On SIGTERM uvicorn stops accepting, then the app's
-lifespan drains in-flight work for up to 10 s.
+how Slack's requests arrive.
+
+On SIGTERM (or Ctrl-C): first stop taking requests (close the Socket Mode connection,
+stop accepting HTTP connections), then let requests in progress answer, then the app's
+lifespan drains handed-off work and outbox posts for up to 10 s (`Runtime.drain`), and
+the process exits 0. uvicorn on its own re-raises the signal after its graceful shutdown,
+which would end a clean drain with status 143; `CalbotServer` keeps the exit clean.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
+import signal
+from collections.abc import Awaitable, Callable, Iterator
+from socket import socket
 
 import uvicorn
 
@@ -16,6 +26,38 @@ from bot.runtime import Runtime
 from bot.web import create_app
 
 log = logging.getLogger("calbot")
+
+SHUTDOWN_SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+
+class CalbotServer(uvicorn.Server):
+    """uvicorn's server with calbot's shutdown order and a clean exit after a signal."""
+
+    def __init__(
+        self, config: uvicorn.Config, *, before_shutdown: Callable[[], Awaitable[None]] | None
+    ):
+        super().__init__(config)
+        self.before_shutdown = before_shutdown
+
+    @contextlib.contextmanager
+    def capture_signals(self) -> Iterator[None]:
+        loop = asyncio.get_running_loop()
+        for sig in SHUTDOWN_SIGNALS:
+            loop.add_signal_handler(sig, self._on_signal, sig)
+        try:
+            yield
+        finally:
+            for sig in SHUTDOWN_SIGNALS:
+                loop.remove_signal_handler(sig)
+
+    def _on_signal(self, sig: signal.Signals) -> None:
+        log.info("%s received: finishing work in progress, taking no new requests", sig.name)
+        self.handle_exit(sig, None)
+
+    async def shutdown(self, sockets: list[socket] | None = None) -> None:
+        if self.before_shutdown is not None:
+            await self.before_shutdown()
+        await super().shutdown(sockets)
 
 
 async def run(settings: Settings, *, port: int) -> None:
@@ -29,11 +71,10 @@ async def run(settings: Settings, *, port: int) -> None:
         host="0.0.0.0",
         port=port,
         log_config=None,
-        access_log=False,
+        access_log=False,  # bot.logs.RequestRefMiddleware writes one line a request
         timeout_graceful_shutdown=10,
         proxy_headers=True,
     )
-    server = uvicorn.Server(config)
     socket_mode = None
     if settings.socket_mode:
         from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
@@ -43,8 +84,10 @@ async def run(settings: Settings, *, port: int) -> None:
         log.info("Socket Mode connected; HTTP routes on port %s", port)
     else:
         log.info("HTTP mode: Slack requests on port %s at /slack/events", port)
-    try:
-        await server.serve()
-    finally:
+
+    async def stop_socket_mode() -> None:
         if socket_mode is not None:
             await socket_mode.close_async()
+            log.info("Socket Mode connection closed")
+
+    await CalbotServer(config, before_shutdown=stop_socket_mode).serve()

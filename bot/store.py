@@ -7,7 +7,9 @@ lookups (~10 µs), so they run on the event loop; WAL mode lets a second process
 
 from __future__ import annotations
 
+import random
 import sqlite3
+import time
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -99,6 +101,19 @@ def m003_notify_subscriptions_outbox(db: sqlite_utils.Database) -> None:
     db.execute("create index outbox_received on outbox (received_at)")
 
 
+@migrations()
+def m004_slack_oauth_stores(db: sqlite_utils.Database) -> None:
+    """slack_sdk's installation and OAuth state tables (multi-workspace mode), made here.
+
+    Under the migration lock, so two processes starting at once cannot both create them.
+    Made in every mode: switching to OAuth later needs no manual step.
+    """
+    from bot.installations import oauth_tables_ddl
+
+    for statement in oauth_tables_ddl():
+        db.execute(statement)
+
+
 @dataclass(frozen=True)
 class Link:
     """One Slack user's Cal.com account, reached through one Maton connection."""
@@ -127,6 +142,24 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
+def _enable_wal(conn: sqlite3.Connection, patience: float = 10.0) -> None:
+    """Switch the file to WAL, retrying while another process does the same.
+
+    Two processes opening a new file at once can deadlock on the switch (each holds the
+    lock the other needs); SQLite then answers "database is locked" at once instead of
+    waiting on the busy timeout. Found by tests/test_operations.py.
+    """
+    deadline = time.monotonic() + patience
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01 + random.random() * 0.04)  # jitter: not in step with the other
+
+
 class Store:
     """The database handle, one per process; `migrate()` is safe when two start at once."""
 
@@ -135,7 +168,7 @@ class Store:
         conn = sqlite3.connect(self.path, check_same_thread=False, timeout=10, isolation_level=None)
         conn.execute("PRAGMA busy_timeout = 10000")
         if self.path != ":memory:":
-            conn.execute("PRAGMA journal_mode = WAL")
+            _enable_wal(conn)
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         self.db = sqlite_utils.Database(conn)
@@ -180,6 +213,22 @@ class Store:
 
     def delete_link(self, team_id: str, user_id: str) -> None:
         self.db.execute("delete from links where team_id = ? and user_id = ?", [team_id, user_id])
+
+    def purge_team(self, team_id: str) -> dict[str, int]:
+        """Delete every row of ours keyed by `team_id`; the number deleted, by table.
+
+        Any table with a `team_id` column counts, so tables added later are covered
+        without touching this. slack_sdk's tables (`slack_*`, `oauth_states`) are left to
+        its installation store.
+        """
+        deleted: dict[str, int] = {}
+        for table in self.db.tables:
+            if table.name.startswith(("slack_", "oauth_", "_")):
+                continue
+            if "team_id" in table.columns_dict:
+                cursor = self.db.execute(f"delete from [{table.name}] where team_id = ?", [team_id])
+                deleted[table.name] = cursor.rowcount
+        return deleted
 
     def links(self, team_id: str | None = None) -> list[Link]:
         where, args = ("team_id = ?", [team_id]) if team_id else (None, None)

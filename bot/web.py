@@ -12,14 +12,17 @@ from collections.abc import AsyncIterator
 
 from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
 from bot.notify.worker import Notifier
 from bot.runtime import Runtime
 from bot.slack.app import build_app
+from bot.slack.install import INSTALL_PATH, REDIRECT_PATH
 
 log = logging.getLogger("calbot.web")
 
@@ -52,10 +55,19 @@ def create_app(rt: Runtime) -> Starlette:
     app = Starlette(
         routes=[
             Route("/slack/events", slack_events, methods=["POST"]),
+            *(
+                [
+                    Route(INSTALL_PATH, slack_events, methods=["GET"]),
+                    Route(REDIRECT_PATH, slack_events, methods=["GET"]),
+                ]
+                if rt.settings.oauth
+                else []
+            ),
             Route("/calcom/webhooks/{token}", webhook_route(rt, notifier.wake), methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
+        middleware=[Middleware(RequestRefMiddleware)],
     )
     app.state.bolt = bolt
     app.state.runtime = rt

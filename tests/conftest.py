@@ -18,7 +18,7 @@ from bot.runtime import Runtime
 from bot.store import Link
 from bot.web import create_app
 from tests.emulators.calcom import CalcomEmulator
-from tests.emulators.server import serve
+from tests.emulators.server import LoopbackServer, serve
 from tests.emulators.slack import SlackEmulator
 from tests.slackdriver import SlackDriver
 
@@ -76,7 +76,14 @@ def slack() -> Iterator[SlackEmulator]:
 def make_settings(
     tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, **extra: str
 ) -> Settings:
-    env = {
+    return load_settings(make_env(tmp_path, calcom, slack, **extra))
+
+
+def make_env(
+    tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, **extra: str
+) -> dict[str, str]:
+    """The environment of a bot talking to the emulators, as an operator would set it."""
+    return {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
         "SLACK_API_URL": slack.api_url,
@@ -86,7 +93,6 @@ def make_settings(
         "DATABASE_PATH": str(tmp_path / "calbot.db"),
         **extra,
     }
-    return load_settings(env)
 
 
 @pytest.fixture
@@ -101,6 +107,12 @@ class Bot:
     url: str
     rt: Runtime
     slack: SlackDriver
+    server: LoopbackServer | None = None
+
+    def settle(self, timeout: float = 10) -> None:
+        """Wait for the work every request so far handed off (events with no Slack reply)."""
+        assert self.server is not None
+        self.server.call(self.rt.drain, timeout=timeout)
 
 
 def link_user(
@@ -140,6 +152,6 @@ def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[Bot]
     # Cal.com delivers webhooks to PUBLIC_URL: the bot's own loopback address.
     rt.settings = replace(rt.settings, public_url=server.url)
     driver = SlackDriver(server.url, SIGNING_SECRET, slack)
-    yield Bot(server.url, rt, driver)
+    yield Bot(server.url, rt, driver, server)
     driver.close()
     server.stop()

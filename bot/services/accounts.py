@@ -182,6 +182,36 @@ async def disconnect(rt: Runtime, team_id: str, user_id: str) -> bool:
     return True
 
 
+async def forget_team(rt: Runtime, team_id: str) -> int:
+    """Forget a workspace that uninstalled calbot or revoked its token; the links removed.
+
+    Each link goes through `disconnect` (its Maton connection, and whatever else a
+    disconnect undoes, such as the user's Cal.com webhooks). One failing link does not
+    stop the rest: the workspace is gone either way, so every row keyed by the team is
+    deleted afterwards, then the installation and cached people.
+    """
+    links = rt.store.links(team_id)
+    removed = 0
+    for link in links:
+        try:
+            removed += await disconnect(rt, team_id, link.user_id)
+        except Exception as exc:
+            log.warning(
+                "forgetting %s: could not disconnect %s (connection %s): %s",
+                team_id,
+                link.user_id,
+                link.connection_id,
+                type(exc).__name__,
+            )
+    deleted = rt.store.purge_team(team_id)
+    rt.forget_installation(team_id)
+    rt.slack_people.drop_where(lambda key: isinstance(key, tuple) and key[0] == team_id)
+    log.info(
+        "workspace %s forgotten: %d links disconnected, rows swept %s", team_id, removed, deleted
+    )
+    return removed
+
+
 async def _forget_connection(rt: Runtime, connection_id: str) -> None:
     with contextlib.suppress(NotFound):  # already gone at Maton: nothing to undo
         await rt.connections.delete(connection_id)

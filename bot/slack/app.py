@@ -14,10 +14,13 @@ from bot.slack import (
     bookings,
     commands,
     errors,
+    events,
     home,
+    install,
     manage,
     modals,
     notify,
+    requestlog,
     shortcuts,
 )
 
@@ -30,14 +33,19 @@ def build_app(rt: Runtime) -> AsyncApp:
     to a task (see `bot.slack.context.handoff`). Measured in bench/ack_latency.py.
     """
     settings = rt.settings
-    client = AsyncWebClient(base_url=settings.slack_api_url, token=settings.slack_bot_token)
+    # Multi-workspace mode: no fixed token; each request's comes from its installation.
+    token = None if settings.oauth else settings.slack_bot_token
+    client = AsyncWebClient(base_url=settings.slack_api_url, token=token)
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret,
         process_before_response=True,
         logger=logging.getLogger("calbot.bolt"),
+        **install.bolt_options(rt, client),
     )
+    requestlog.register(app)
     errors.register(app)
+    events.register(app, rt)
     commands.register(app, rt)
     account.register(app, rt)
     booking.register(app, rt)

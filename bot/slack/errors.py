@@ -15,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.errors import error_message
 from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
+from bot.logs import current_ref
 from bot.services.errors import ServiceError, TeammateNotLinked
 
 log = logging.getLogger("calbot.slack")
@@ -30,7 +31,7 @@ def describe(error: BaseException) -> dict[str, Any]:
         return error_message(error.user_message, invite=error.user_id)
     if isinstance(error, ServiceError):
         return error_message(error.user_message, connect=error.offer_connect)
-    ref = secrets.token_hex(4)
+    ref = current_ref() or secrets.token_hex(4)  # the request's: it finds every line of it
     log.error("unexpected error ref=%s: %s", ref, type(error).__name__, exc_info=error)
     return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
 

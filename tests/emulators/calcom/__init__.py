@@ -76,7 +76,9 @@ starting with ``path`` when given) after Maton's auth and connection checks:
 ``rate_limit`` 429 envelope with ``X-RateLimit-*-Default`` headers (Reset =
 ceil(seconds)), no Retry-After; ``error_500``; ``bare_500``; ``delay`` (then a normal
 answer); ``timeout`` (hangs ``seconds`` or 60 s, released when the client disconnects or
-on ``close()``). ``rate_limit_per_second = 10`` turns on Maton's per-connection limit as a
+on ``close()``). A fault whose ``path`` starts with ``/connections/`` hits the control
+plane's ``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).
+``rate_limit_per_second = 10`` turns on Maton's per-connection limit as a
 sliding window on the injected clock (off by default, for determinism).
 """
 

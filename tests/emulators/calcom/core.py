@@ -387,6 +387,9 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         if not self._authorized(rec.headers):
             return self._unauthorized(rec)
         cid = request.path_params["cid"]
+        fault = self._take_fault(rec.path)  # only faults whose path names the control plane
+        if fault is not None and fault.kind in ("error_500", "bare_500"):
+            return self._answer(rec, 500, maton_error("internal_error", "Internal server error"))
         with self._lock:
             conn = self.connections.get(cid)
             if conn is None:

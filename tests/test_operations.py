@@ -1,0 +1,284 @@
+"""Running calbot: logs (references, JSON lines, nothing secret), SIGTERM, concurrent start-up.
+
+The log test captures a whole flow through the handler `calbot serve` installs; the
+SIGTERM test runs the real `calbot serve` in a subprocess against the emulators.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import logging
+import multiprocessing
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot import logs
+from bot.runtime import Runtime
+from bot.store import Link, Store, migrations
+from bot.web import create_app
+from tests.conftest import (
+    BOT_TOKEN,
+    MATON_KEY,
+    SIGNING_SECRET,
+    Bot,
+    Clock,
+    make_env,
+    make_settings,
+)
+from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.server import serve
+from tests.emulators.slack import SlackEmulator
+from tests.slackdriver import SlackDriver, text_of
+from tests.startup import open_and_migrate
+from tests.test_install import install, send_event
+
+THU_10AM_NY = datetime.fromisoformat("2026-11-26T15:00:00+00:00")
+CALBOT = Path(sys.executable).parent / "calbot"
+
+
+# --------------------------------------------------------------------- logs
+
+
+@pytest.fixture
+def captured_logs() -> Iterator[io.StringIO]:
+    """The root logger as `calbot serve` sets it up (DEBUG, JSON), writing to a buffer."""
+    root = logging.getLogger()
+    saved = (root.handlers[:], root.level)
+    buffer = io.StringIO()
+    yield buffer
+    root.handlers[:], level = saved
+    root.setLevel(level)
+
+
+def test_a_full_flow_logs_with_references_and_without_secrets(
+    tmp_path: Path,
+    calcom: CalcomEmulator,
+    slack: SlackEmulator,
+    clock: Clock,
+    captured_logs: io.StringIO,
+) -> None:
+    settings = make_settings(
+        tmp_path,
+        calcom,
+        slack,
+        SLACK_BOT_TOKEN="",
+        SLACK_CLIENT_ID=slack.client_id,
+        SLACK_CLIENT_SECRET=slack.client_secret,
+        LOG_LEVEL="DEBUG",
+        LOG_FORMAT="json",
+    )
+    logs.setup(settings, stream=captured_logs)
+    rt = Runtime.create(settings, clock=clock)
+    server = serve(create_app(rt))
+    rt.settings = replace(rt.settings, public_url=server.url)  # Cal.com posts back here
+    bot = Bot(server.url, rt, SlackDriver(server.url, SIGNING_SECRET, slack), server)
+    team_token = "xoxb-T111-installed-token"
+    try:
+        # Install through OAuth (client secret out, bot token back), then link and use.
+        assert install(bot, slack, "T111", team_token, redirect_uri=None).status_code == 200
+        calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+        bot.slack.reply(bot.slack.command("connect"))
+        calcom.complete_oauth(rt.store.get_link("T111", "U1").connection_id, "sam")
+        assert "Connected" in text_of(bot.slack.reply(bot.slack.click("connect_done")))
+        assert "Sam Jones" in text_of(bot.slack.reply(bot.slack.command("me")))
+        # Notifications: a webhook with a secret, a signed delivery, a post to Slack.
+        slack.add_channel("C500", "team", members={"U1"})
+        bot.slack.reply(bot.slack.command("notify <#C500|team>"))
+        [hook] = calcom.webhooks.values()
+        assert hook["secret"]
+        thirty = calcom.account("sam").event_type("30min")["id"]
+        calcom.book_as_guest(
+            event_type_id=thirty, start=THU_10AM_NY, name="Jo Guest", email="jo@guest.test"
+        )
+        slack.wait_for("chat.postMessage", lambda c: c.args.get("channel") == "C500")
+        # A request with a bad signature, and an unexpected error with its traceback.
+        bot.slack.secret = "not-the-signing-secret"
+        assert bot.slack.command("help").response.status_code == 401
+        bot.slack.secret = SIGNING_SECRET
+        slack.fail_next("users.info", error="fatal_error", status=500, retry_after=None)
+        oops = text_of(bot.slack.reply(bot.slack.command("book 30min tomorrow")))
+        send_event(bot.slack, "T111", {"type": "app_uninstalled"})
+        bot.settle()
+    finally:
+        bot.slack.close()
+        server.stop()
+
+    text = captured_logs.getvalue()
+    secrets = {
+        "signing secret": SIGNING_SECRET,
+        "Maton key": MATON_KEY,
+        "client secret": slack.client_secret,
+        "installed bot token": team_token,
+        "env bot token": BOT_TOKEN,
+        **{f"webhook secret {i}": h["secret"] for i, h in enumerate(calcom.webhooks.values())},
+        **{
+            f"webhook token {i}": r.path.rsplit("/", 1)[1]
+            for i, r in enumerate(_webhook_posts(calcom))
+        },
+    }
+    leaked = [name for name, value in secrets.items() if value and value in text]
+    assert leaked == [], f"secrets in the logs: {leaked}"
+    assert not re.search(r"xox[abpr]-[A-Za-z0-9]", text), "a Slack token in the logs"
+
+    entries = [json.loads(line) for line in text.splitlines()]  # JSON lines, every one
+    assert {"time", "level", "logger", "ref", "message"} <= set(entries[0])
+    assert any(e["level"] == "DEBUG" for e in entries)  # LOG_LEVEL=DEBUG reached the root
+    # Every Slack request is logged under a reference its background work shares.
+    connect = next(e for e in entries if e["message"].startswith("slack command /cal connect"))
+    assert connect["ref"] != "-"
+    created = next(e for e in entries if e["message"].startswith("connection created for"))
+    assert created["ref"] == connect["ref"]
+    uninstalled = next(e for e in entries if e["message"].startswith("workspace T111 forgotten"))
+    assert uninstalled["ref"] == next(
+        e["ref"] for e in entries if e["message"].startswith("slack event app_uninstalled")
+    )
+    # The user's error message quotes the reference that finds the traceback.
+    failure = next(e for e in entries if e["message"].startswith("unexpected error"))
+    assert "exception" in failure and failure["ref"] != "-"
+    assert f"(ref {failure['ref']})" in oops
+    # Each HTTP request, webhook deliveries included, has its access line and reference.
+    access = [e for e in entries if e["logger"] == "calbot.http"]
+    assert any(" /slack/events 401 " in e["message"] for e in access)
+    refs = [e["ref"] for e in access]
+    assert len(set(refs)) == len(refs) and "-" not in refs
+    assert any("/calcom/webhooks/[redacted] 200" in e["message"] for e in access)
+
+
+def _webhook_posts(calcom: CalcomEmulator) -> list[Any]:
+    return [r for r in calcom.requests if "/calcom/webhooks/" in getattr(r, "path", "")]
+
+
+def test_redaction_covers_tokens_signatures_and_registered_secrets() -> None:
+    logs.register_secret("a-secret-made-at-run-time")
+    line = logs.redact(
+        "token xoxb-123-abc app xapp-1-A1 sig v0=" + "a" * 64 + " hook a-secret-made-at-run-time"
+        " reply to https://hooks.slack.com/commands/T1/22/AbCdEf1234 now; configured-secret",
+        ["configured-secret"],
+    )
+    for secret in ("xoxb-123", "xapp-1", "a" * 64, "a-secret-made", "AbCdEf1234", "configured"):
+        assert secret not in line
+    assert "https://hooks.slack.com/commands/[redacted] now" in line
+
+
+# --------------------------------------------------------------------- SIGTERM
+
+
+class Process:
+    """`calbot serve` in a subprocess; its log lines read on a thread into a queue."""
+
+    def __init__(self, env: dict[str, str]):
+        self.proc = subprocess.Popen(
+            [str(CALBOT), "serve", "--port", "0"],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.put(line)
+
+    def wait_for_line(self, pattern: str, timeout: float = 15) -> re.Match[str]:
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            try:
+                line = self.lines.get(timeout=max(remaining, 0.01))
+            except queue.Empty:
+                raise AssertionError(
+                    f"no log line like {pattern!r}; got:\n{''.join(self.seen)}"
+                ) from None
+            self.seen.append(line)
+            if found := re.search(pattern, line):
+                return found
+
+
+@pytest.fixture
+def served(tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator) -> Iterator[Process]:
+    database = tmp_path / "calbot.db"
+    store = Store(database)
+    store.migrate()
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    connection = calcom.add_connection("sam")
+    store.save_link(Link("T111", "U1", connection.connection_id, "ACTIVE", username="sam"))
+    store.close()
+    env = make_env(tmp_path, calcom, slack, PATH=os.environ.get("PATH", ""), LOG_LEVEL="INFO")
+    process = Process(env)
+    yield process
+    if process.proc.poll() is None:
+        process.proc.kill()
+    process.proc.wait(timeout=10)
+
+
+def test_sigterm_finishes_work_in_flight_then_exits_0(
+    served: Process, calcom: CalcomEmulator, slack: SlackEmulator
+) -> None:
+    port = int(served.wait_for_line(r"Uvicorn running on http://[\d.]+:(\d+)")[1])
+    url = f"http://127.0.0.1:{port}"
+    driver = SlackDriver(url, SIGNING_SECRET, slack)
+    try:
+        calcom.fault("delay", path="/cal-com/v2/me", seconds=1.5)  # a slow command
+        sent = driver.command("me")
+        assert sent.response.status_code == 200  # acked; the work runs on
+        signalled = time.monotonic()
+        served.proc.send_signal(signal.SIGTERM)
+
+        served.wait_for_line(r"SIGTERM received")
+        served.wait_for_line(r"finishing 1 task\(s\) in progress")
+        with pytest.raises(httpx.ConnectError):  # no new requests while it finishes
+            httpx.post(f"{url}/slack/events", content=b"x", timeout=2)
+
+        reply = driver.reply(sent, timeout=10)
+        assert "Sam Jones" in text_of(reply)
+        assert served.proc.wait(timeout=10) == 0
+        assert time.monotonic() - signalled < 10
+    finally:
+        driver.close()
+
+
+# --------------------------------------------------------------------- start-up
+
+
+def test_processes_starting_at_once_migrate_one_database_safely(tmp_path: Path) -> None:
+    # Ten rounds of four processes opening and migrating one new file together: a race
+    # (the WAL switch on a new file deadlocked one round in three) shows up in some round.
+    paths = [str(tmp_path / f"calbot{i}.db") for i in range(10)]
+    context = multiprocessing.get_context("spawn")
+    barrier = context.Barrier(4)
+    workers = [context.Process(target=open_and_migrate, args=(paths, barrier)) for _ in range(4)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert [w.exitcode for w in workers] == [0, 0, 0, 0]
+
+    for path in paths:
+        store = Store(path)
+        try:
+            assert store.pending_migrations() == []
+            applied = [row["name"] for row in store.db["_sqlite_migrations"].rows]
+            assert sorted(applied) == sorted(m.name for m in migrations._migrations)  # once each
+            tables = set(store.db.table_names())
+            assert {"links", "slack_installations", "slack_bots", "oauth_states"} <= tables
+        finally:
+            store.close()
