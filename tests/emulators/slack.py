@@ -182,6 +182,7 @@ class SlackEmulator:
         self.teams: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, str] = {}  # bot token -> team id
         self.revoked_tokens: set[str] = set()
+        self.app_tokens: set[str] = set()  # app-level tokens (xapp-) for Socket Mode
 
         self._failures: dict[str, deque[_Failure]] = {}
         self._triggers: dict[str, _Trigger] = {}
@@ -211,8 +212,9 @@ class SlackEmulator:
             "views.push": self._views_push,
             "views.publish": self._views_publish,
             "oauth.v2.access": self._oauth_v2_access,
+            "apps.connections.open": self._apps_connections_open,
         }
-        self._no_auth = {"api.test", "oauth.v2.access"}
+        self._no_auth = {"api.test", "oauth.v2.access", "apps.connections.open"}
 
         self.app = Starlette(
             routes=[
@@ -276,6 +278,11 @@ class SlackEmulator:
                     team["name"] = name
             self.tokens[bot_token] = team_id
             self.revoked_tokens.discard(bot_token)
+
+    def add_app_token(self, token: str) -> None:
+        """An app-level token ``apps.connections.open`` accepts (Socket Mode)."""
+        with self._lock:
+            self.app_tokens.add(token)
 
     def revoke_token(self, token: str) -> None:
         """Later calls with ``token`` answer ``token_revoked`` (an uninstalled app)."""
@@ -1289,6 +1296,19 @@ class SlackEmulator:
         return {"ok": True, "view": copy.deepcopy(view)}
 
     # ------------------------------------------------------------------ methods: OAuth
+
+    def _apps_connections_open(self, ctx: _Ctx) -> dict[str, Any]:
+        """Socket Mode's WebSocket URL; only app-level tokens may ask (no socket is served)."""
+        if not ctx.token:
+            raise SlackError("not_authed")
+        if ctx.token in self.tokens:
+            raise SlackError("not_allowed_token_type")
+        if ctx.token not in self.app_tokens:
+            raise SlackError("invalid_auth")
+        return {
+            "ok": True,
+            "url": f"wss://wss.emulator.invalid/link/?ticket={secrets.token_hex(8)}",
+        }
 
     def _oauth_v2_access(self, ctx: _Ctx) -> dict[str, Any]:
         args = ctx.args
