@@ -1,0 +1,85 @@
+"""Whole-phrase ranges: weeks, weekends, months, "next N days", "in N weeks"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from bot.when.labels import MONTH_NAMES, fmt_day
+from bot.when.values import NUM, Window, checked_count
+from bot.when.wall import local, wall_add
+
+_NEXT_N = re.compile(r"^(?:the\s+)?(?:next|coming)\s+" + NUM + r"\s+(days?|weeks?)$")
+_IN_N_WEEKS = re.compile(r"^(?:in\s+" + NUM + r"\s+weeks?|" + NUM + r"\s+weeks?\s+from\s+now)$")
+
+
+def parse_range(phrase: str, now: datetime) -> Window | None:
+    """The window `phrase` names as a whole, or None when it is no range (then it is read as
+    a day and a time of day)."""
+    zone = now.tzinfo
+    assert isinstance(zone, ZoneInfo)
+    today = now.date()
+    monday = today - timedelta(days=today.weekday())
+    match phrase:
+        case "this week" | "week":
+            return _window(
+                zone,
+                now.date(),
+                monday + timedelta(days=7),
+                f"this week (to {fmt_day(monday + timedelta(days=6), today)})",
+                start=now,
+            )
+        case "next week":
+            return _week_window(zone, monday + timedelta(days=7), "next week", today)
+        case "weekend" | "this weekend":
+            return _weekend(zone, monday, "this weekend", today)
+        case "next weekend":
+            return _weekend(zone, monday + timedelta(days=7), "next weekend", today)
+        case "this month":
+            first_next = _first_of_next_month(today)
+            last = first_next - timedelta(days=1)
+            return _window(
+                zone, today, first_next, f"this month (to {fmt_day(last, today)})", start=now
+            )
+        case "next month":
+            first = _first_of_next_month(today)
+            first_after = _first_of_next_month(first)
+            label = f"next month ({MONTH_NAMES[first.month - 1]} {first.year})"
+            return _window(zone, first, first_after, label)
+    if m := _NEXT_N.match(phrase):
+        n = checked_count(m.group(1), phrase)
+        unit = m.group(2).rstrip("s")
+        days = n * 7 if unit == "week" else n
+        label = f"the next {n} {unit}s" if n != 1 else f"the next {unit}"
+        return Window(now, wall_add(now, timedelta(days=days)), label)
+    if m := _IN_N_WEEKS.match(phrase):
+        n = checked_count(m.group(1) or m.group(2), phrase)
+        target = today + timedelta(weeks=n)
+        week_monday = target - timedelta(days=target.weekday())
+        return _week_window(zone, week_monday, f"in {n} week{'s' if n != 1 else ''}", today)
+    return None
+
+
+def _first_of_next_month(d: date) -> date:
+    return date(d.year + 1, 1, 1) if d.month == 12 else date(d.year, d.month + 1, 1)
+
+
+def _week_window(zone: ZoneInfo, monday: date, name: str, today: date) -> Window:
+    sunday = monday + timedelta(days=6)
+    label = f"{name} ({fmt_day(monday, today)} – {fmt_day(sunday, today)})"
+    return _window(zone, monday, monday + timedelta(days=7), label)
+
+
+def _weekend(zone: ZoneInfo, monday: date, name: str, today: date) -> Window:
+    saturday = monday + timedelta(days=5)
+    label = f"{name} ({fmt_day(saturday, today)} – {fmt_day(saturday + timedelta(days=1), today)})"
+    return _window(zone, saturday, monday + timedelta(days=7), label)
+
+
+def _window(
+    zone: ZoneInfo, first: date, end_day: date, label: str, *, start: datetime | None = None
+) -> Window:
+    """Whole days [first, end_day) as local midnights; `start` overrides the first one."""
+    begin = start if start is not None else local(zone, first, 0)
+    return Window(begin, local(zone, end_day, 0), label)

@@ -1,0 +1,106 @@
+"""What `parse_when` answers and the pieces its parsers share: limits, counts, errors."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+
+@dataclass(frozen=True)
+class Window:
+    """A range to show slots in: [start, end), aware datetimes in the user's zone."""
+
+    start: datetime
+    end: datetime
+    label: str
+
+
+@dataclass(frozen=True)
+class Exact:
+    """An exact start time, aware, in the user's zone."""
+
+    start: datetime
+    label: str
+
+
+class WhenError(ValueError):
+    """The phrase could not be used; the message is user-facing, friendly, with examples."""
+
+
+DEFAULT_DAYS = 7
+MAX_AHEAD = timedelta(days=731)
+MAX_COUNT = 366
+MINUTES_PER_DAY = 24 * 60
+
+EXAMPLES = "`tomorrow`, `fri afternoon`, `next tuesday 3pm`, `dec 5`, `in 2 days` or `next week`"
+
+PARTS_OF_DAY: dict[str, tuple[int, int]] = {
+    "morning": (8 * 60, 12 * 60),
+    "afternoon": (12 * 60, 17 * 60),
+    "evening": (17 * 60, 21 * 60),
+}
+
+_NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+}
+
+# A count as the regexes of `days` and `ranges` see it: digits or a small number word.
+NUM = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The time-of-day part of a phrase, in minutes after local midnight.
+
+    `end` is None for an exact time; otherwise the clock is a span (a part of day or a
+    time range) and `end` may be 1440 (midnight at the end of the day).
+    """
+
+    start: int
+    end: int | None
+    name: str
+    today_only: bool = False
+
+
+@dataclass(frozen=True)
+class Day:
+    """A resolved calendar day, and how far to move it if what was asked is already over."""
+
+    day: date
+    roll_days: int = 0
+
+
+def _count(word: str) -> int:
+    """A count written as digits or a small number word."""
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def checked_count(word: str, phrase: str) -> int:
+    """A count of days or weeks: at least one, and not so many it runs past the horizon."""
+    n = _count(word)
+    if n < 1:
+        raise nonsense(phrase)
+    if n > MAX_COUNT:
+        raise too_far(phrase)
+    return n
+
+
+def too_far(text: str) -> WhenError:
+    return WhenError(
+        f"“{text.strip()}” is too far ahead: I look at most two years out. Try {EXAMPLES}."
+    )
+
+
+def nonsense(text: str) -> WhenError:
+    return WhenError(f"I couldn't read “{text.strip()}” as a time. Try {EXAMPLES}.")
