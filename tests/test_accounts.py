@@ -114,8 +114,11 @@ def test_gateway_faults_become_plain_advice(bot: Bot, calcom: CalcomEmulator) ->
     busy = text_of(bot.slack.reply(bot.slack.command("me")))
     assert "try again in 30 seconds" in busy
 
+    # Faults go on /v2/me: the other lookups of a failed `/cal me` may still be in flight
+    # and would take a fault meant for the next command.
     for kind in ("error_500", "bare_500"):
-        calcom.fault(kind, path="/cal-com/v2/calendars")
+        bot.rt.profiles.drop(bot.rt.store.get_link("T111", "U1").connection_id)
+        calcom.fault(kind, path="/cal-com/v2/me")
         failing = text_of(bot.slack.reply(bot.slack.command("me")))
         assert "Cal.com didn't answer properly" in failing, kind
         assert "Traceback" not in failing and "statusCode" not in failing
