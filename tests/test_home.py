@@ -126,3 +126,25 @@ def test_home_shows_when_the_connection_expired(
     home = views.open_home("U1")
     assert "reconnect" in text_of(home).lower()
     assert [b["value"] for b in buttons(home, "home_connect")] == ["fresh"]
+
+
+def test_reschedule_and_cancel_from_the_home(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, views: ViewDriver, sam
+) -> None:
+    """The Home has no response URL: answers come as DMs, and the Home is republished."""
+    thirty = calcom.account("sam").event_type("30min")["id"]
+    made = calcom.book_as_guest(event_type_id=thirty, start=THU_3PM, name="Jane", email="j@x.test")
+    home = views.open_home("U1")
+
+    views.press(home, "reschedule_booking", value=made["uid"])
+    [picker] = slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == "U1")
+    assert "Moving" in text_of(picker.args) and "pick_slot:" in " ".join(action_ids(picker.args))
+
+    views.press(home, "cancel_booking", value=made["uid"])
+    [opened] = slack.wait_for("views.open")
+    bot.slack.submit_view(opened.response["view"], {"cancel_reason": "Out sick"})
+    told = slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == "U1", count=2)
+    assert "Cancelled" in text_of(told[1].args) and "Out sick" in text_of(told[1].args)
+    assert calcom.bookings[made["uid"]]["status"] == "cancelled"
+    refreshed = views.home("U1", count=2)
+    assert made["uid"] not in [b.get("value") for b in buttons(refreshed, "cancel_booking")]

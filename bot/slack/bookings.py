@@ -19,10 +19,8 @@ from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import bookings, event_types, intents
 from bot.services.accounts import require_link
-from bot.slack import picker
-from bot.slack.context import Caller, Handler, Turn, handoff
-from bot.slack.errors import guarded
-from bot.slack.guest import response_url_responder
+from bot.slack import home, picker
+from bot.slack.context import Handler, Turn, handoff, turn_for
 from bot.slack.people import person
 
 
@@ -47,6 +45,7 @@ async def cancel_command(turn: Turn, command: grammar.Cancel) -> None:
         link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
         done = await bookings.cancel(turn.rt, link, command.uid, command.reason)
         await turn.reply(cancelled(done, command.reason))
+        home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
         return
     await _ask_reason(turn, command.uid, listing=None, replace=False)
 
@@ -107,6 +106,7 @@ def _value(body: dict[str, Any]) -> str:
 async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:
     link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
     done = await bookings.cancel(turn.rt, link, meta["uid"], reason)
+    home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     if meta.get("list"):
         await show(turn, meta["list"], replace=True)
     else:
@@ -136,6 +136,5 @@ def register(app: AsyncApp, rt: Runtime) -> None:
             return
         await ack()
         meta = json.loads(view.get("private_metadata") or "{}")
-        respond = response_url_responder(meta.get("url"))
-        turn = Turn(rt, Caller.from_body(body), respond, client)
-        rt.spawn(guarded(finish_cancel(turn, meta, reason), respond), name="cancel")
+        turn = turn_for(rt, body, client, meta.get("url"))
+        turn.spawn(finish_cancel(turn, meta, reason), name="cancel")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.web.async_client import AsyncWebClient
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.runtime import Runtime
 from bot.slack.errors import guarded
@@ -53,6 +54,40 @@ class Turn:
         """An ephemeral answer through the response_url; `replace` rewrites the message clicked."""
         await self.respond(**payload, response_type="ephemeral", replace_original=replace)
 
+    def spawn(self, work: Awaitable[Any], name: str) -> None:
+        """Run `work` after the ack; a failure is reported to this caller."""
+        self.rt.spawn(guarded(work, self.respond), name=name)
+
+
+Respond = Callable[..., Awaitable[None]]
+
+
+def responder(client: AsyncWebClient, user_id: str, url: str | None) -> Respond:
+    """How to answer someone: through a response URL when there is one (an ephemeral reply,
+    able to replace the message clicked), else in a DM: the Home tab and modals opened
+    from it have no response URL, and an answer must still reach the person."""
+    if url:
+        webhook = AsyncWebhookClient(url)
+
+        async def via_url(**payload: Any) -> None:
+            await webhook.send_dict(payload)
+
+        return via_url
+
+    async def via_dm(**payload: Any) -> None:
+        if payload.get("delete_original"):
+            return  # nothing to delete: the click came from somewhere without a message
+        message = {k: v for k, v in payload.items() if k in ("text", "blocks")}
+        await client.chat_postMessage(channel=user_id, **message)
+
+    return via_dm
+
+
+def turn_for(rt: Runtime, body: dict[str, Any], client: Any, url: str | None = None) -> Turn:
+    """The Turn of a request; `url` is a response URL saved earlier (a modal's origin)."""
+    caller = Caller.from_body(body)
+    return Turn(rt, caller, responder(client, caller.user_id, url or caller.response_url), client)
+
 
 Work = Callable[[Turn, dict[str, Any]], Awaitable[None]]
 Handler = Callable[[Turn, Any], Awaitable[None]]  # one `/cal` command value
@@ -65,9 +100,9 @@ def handoff(rt: Runtime, work: Work) -> Callable[..., Awaitable[None]]:
     listener returns: the ack costs well under a millisecond, whatever `work` does.
     """
 
-    async def listener(ack: Any, body: dict[str, Any], respond: Any, client: Any) -> None:
+    async def listener(ack: Any, body: dict[str, Any], client: Any) -> None:
         await ack()
-        turn = Turn(rt, Caller.from_body(body), respond, client)
-        rt.spawn(guarded(work(turn, body), respond), name=work.__name__)
+        turn = turn_for(rt, body, client)
+        turn.spawn(work(turn, body), name=work.__name__)
 
     return listener

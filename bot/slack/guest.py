@@ -14,7 +14,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.modals import guest_modal, submitted_value
 from bot.calcom.models import Attendee
@@ -22,8 +21,7 @@ from bot.ids import Block, View
 from bot.runtime import Runtime
 from bot.services.intents import Intent
 from bot.slack import picker
-from bot.slack.context import Caller, Turn
-from bot.slack.errors import guarded
+from bot.slack.context import Turn, turn_for
 
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
@@ -33,16 +31,6 @@ async def ask(turn: Turn, body: dict[str, Any], intent: Intent, start: datetime)
     await turn.client.views_open(
         trigger_id=turn.caller.trigger_id, view=guest_modal("this meeting", meta)
     )
-
-
-def response_url_responder(url: str | None) -> Any:
-    """A `respond` that posts to a saved response URL (view submissions have none of their own)."""
-
-    async def respond(**payload: Any) -> None:
-        if url:
-            await AsyncWebhookClient(url).send_dict(payload)
-
-    return respond
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
@@ -60,9 +48,8 @@ def register(app: AsyncApp, rt: Runtime) -> None:
             return
         await ack()
         meta = json.loads(view.get("private_metadata") or "{}")
-        respond = response_url_responder(meta.get("url"))
-        turn = Turn(rt, Caller.from_body(body), respond, client)
-        rt.spawn(guarded(finish(turn, meta, name, email), respond), name="guest")
+        turn = turn_for(rt, body, client, meta.get("url"))
+        turn.spawn(finish(turn, meta, name, email), name="guest")
 
 
 async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> None:

@@ -42,6 +42,11 @@ async def refresh(
     await client.views_publish(user_id=user_id, view=view)
 
 
+def refresh_soon(rt: Runtime, client: AsyncWebClient, team_id: str, user_id: str) -> None:
+    """Republish the Home in the background after a change; a failure there only logs."""
+    rt.spawn(guarded(refresh(rt, client, team_id, user_id), None), name="home")
+
+
 def _value(body: dict[str, Any]) -> str:
     return ((body.get("actions") or [{}])[0].get("value") or "").strip()
 
@@ -74,7 +79,7 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab
         team_id = body.get("team_id") or ""
-        rt.spawn(guarded(refresh(rt, client, team_id, event["user"]), None), name="home")
+        refresh_soon(rt, client, team_id, event["user"])
 
     @app.action(Action.OPEN_LINK)
     async def on_open_link(ack: Any) -> None:

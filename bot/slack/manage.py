@@ -37,7 +37,7 @@ from bot.services.errors import NotLinked
 from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, handoff
-from bot.slack.errors import describe, guarded
+from bot.slack.errors import describe
 
 Build = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -138,7 +138,7 @@ async def _submit(
             done = await change(link)
         except DuplicateSlug as taken:
             return views.Outcome(errors={B.TYPE_SLUG: taken.user_message})
-        rt.spawn(guarded(home.refresh(rt, client, caller.team_id, caller.user_id), None))
+        home.refresh_soon(rt, client, caller.team_id, caller.user_id)
         return views.Outcome(done=done)
 
     pending = notice(view["title"]["text"], ":hourglass_flowing_sand: Saving…")

@@ -22,9 +22,7 @@ from bot.runtime import Runtime
 from bot.services import approvals, subscriptions
 from bot.services.accounts import require_link
 from bot.services.errors import ServiceError
-from bot.slack.context import Caller, Handler, Turn, handoff
-from bot.slack.errors import guarded
-from bot.slack.guest import response_url_responder
+from bot.slack.context import Handler, Turn, handoff, turn_for
 
 
 class CannotPostThere(ServiceError):
@@ -156,6 +154,5 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         await ack()
         reason = submitted_value(view, Block.DECLINE_REASON)
         meta = json.loads(view.get("private_metadata") or "{}")
-        respond = response_url_responder(meta.get("url"))
-        turn = Turn(rt, Caller.from_body(body), respond, client)
-        rt.spawn(guarded(finish_decline(turn, int(meta.get("ref") or 0), reason), respond))
+        turn = turn_for(rt, body, client, meta.get("url"))
+        turn.spawn(finish_decline(turn, int(meta.get("ref") or 0), reason), name="decline")

@@ -19,6 +19,7 @@ from bot.runtime import Runtime
 from bot.services import booking, event_types, intents
 from bot.services.errors import ServiceError, SlotTaken
 from bot.services.intents import Intent
+from bot.slack import home
 from bot.slack.context import Turn
 from bot.when import Exact, WhenError, Window, parse_when
 
@@ -117,6 +118,7 @@ async def complete_booking(
         await _fresh_times(turn, intent, host, event_type, start, taken.user_message)
         return
     await turn.reply(confirmation(made), replace=True)
+    home.refresh_soon(turn.rt, turn.client, intent.team_id, intent.user_id)
     if intent.teammate:
         await _tell_both(turn, intent, made)
 
@@ -133,6 +135,7 @@ async def complete_reschedule(
     await turn.reply(
         confirmation(moved, lead=":arrows_counterclockwise: Rescheduled"), replace=True
     )
+    home.refresh_soon(turn.rt, turn.client, intent.team_id, intent.user_id)
 
 
 async def _fresh_times(
