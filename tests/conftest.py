@@ -70,7 +70,7 @@ def slack() -> Iterator[SlackEmulator]:
         "U3", name="bob", real_name="Bob Ray", email="bob@acme.test", tz="Pacific/Honolulu"
     )
     yield emulator
-    server.stop()
+    server.stop(wait=False)  # see LoopbackServer.stop
 
 
 def make_settings(
@@ -154,4 +154,4 @@ def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[Bot]
     driver = SlackDriver(server.url, SIGNING_SECRET, slack)
     yield Bot(server.url, rt, driver, server)
     driver.close()
-    server.stop()
+    server.stop(wait=False)  # the Cal.com emulator's teardown, which waits, comes after

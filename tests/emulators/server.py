@@ -31,9 +31,15 @@ class LoopbackServer:
         """Run a coroutine function on the server's loop and wait for its result."""
         return asyncio.run_coroutine_threadsafe(fn(), self.loop).result(timeout)
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Ask the server to exit; `wait=False` lets it finish in the background.
+
+        uvicorn notices the request on its next 0.1 s tick, so a fixture tearing down
+        three servers saves most of half a second a test by not waiting for each.
+        """
         self._server.should_exit = True
-        self._thread.join(timeout=10)
+        if wait:
+            self._thread.join(timeout=10)
 
 
 def _free_socket() -> socket.socket:
