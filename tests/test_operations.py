@@ -157,6 +157,10 @@ def test_a_full_flow_logs_with_references_and_without_secrets(
     refs = [e["ref"] for e in access]
     assert len(set(refs)) == len(refs) and "-" not in refs
     assert any("/calcom/webhooks/[redacted] 200" in e["message"] for e in access)
+    # A delivery's receipt names the outbox row whose reference its post is logged under.
+    queued = next(e for e in entries if " queued as outbox-" in e["message"])
+    row_ref = queued["message"].rsplit(" ", 1)[1]
+    assert any(e["ref"] == row_ref and e["message"].startswith("row ") for e in entries)
 
 
 def _webhook_posts(calcom: CalcomEmulator) -> list[Any]:

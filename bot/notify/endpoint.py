@@ -91,9 +91,11 @@ def webhook_route(
             now=rt.clock().timestamp(),
         )
         if queued:
+            # the worker logs its post under the reference outbox-<id>
+            log.info("%s for %s queued as outbox-%s", key.trigger, key.booking_uid, queued)
             stored()
         else:
             log.info("duplicate %s for %s ignored", key.trigger, key.booking_uid)
-        return _answer(200, queued=queued)
+        return _answer(200, queued=queued is not None)
 
     return receive

@@ -144,10 +144,11 @@ def enqueue(
     rescheduled_from: str | None,
     body: str,
     now: float,
-) -> bool:
-    """Store a delivery; False when its dedupe key is there already (Cal.com retried)."""
+) -> int | None:
+    """Store a delivery; its row id, or None when its dedupe key is there already (Cal.com
+    retried)."""
     try:
-        db.execute(
+        cursor = db.execute(
             "insert into outbox (token, team_id, dedupe_key, trigger_event, booking_uid, "
             "rescheduled_from, body, status, received_at, next_attempt_at) "
             "values (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
@@ -157,8 +158,8 @@ def enqueue(
             ],
         )
     except sqlite3.IntegrityError:
-        return False
-    return True
+        return None
+    return cursor.lastrowid
 
 
 def claim_next(db: sqlite_utils.Database, now: float, lease_until: float) -> OutboxRow | None:

@@ -30,6 +30,7 @@ from typing import Any
 
 from slack_sdk.errors import SlackApiError
 
+from bot import logs
 from bot.blocks import notifications
 from bot.notify import events, tables
 from bot.notify.tables import OutboxRow, Subscription
@@ -152,7 +153,8 @@ class Notifier:
             self._prune(now)
             return False
         try:
-            state = await self._deliver(row)
+            with logs.request_ref(f"outbox-{row.id}"):
+                state = await self._deliver(row)
         except asyncio.CancelledError:
             tables.release(db, row.id)
             raise
