@@ -110,6 +110,8 @@ def test_book_a_teammate_at_an_exact_time(
 
     confirmation = press(bot, book)
     assert "Booked" in text_of(confirmation)
+    # only Alice's connection can move or cancel it: the attendee gets no such buttons
+    assert not {"cancel_booking", "reschedule_booking"} & set(action_ids(confirmation))
     [made] = calcom.bookings.values()
     assert made["eventTypeId"] == calcom.account("alice").event_type("30min")["id"]
     assert made["attendees"][0]["email"] == "sam@acme.test"  # you, from your Slack profile
@@ -119,6 +121,8 @@ def test_book_a_teammate_at_an_exact_time(
     assert [r.connection_id for r in booking_requests] == [alice.connection_id]
     dms = slack.wait_for("chat.postMessage", count=2)
     assert {c.args["channel"] for c in dms} == {"U1", "U2"}
+    to_host = next(c for c in dms if c.args["channel"] == "U2")
+    assert "cancel_booking" in action_ids(to_host.args)
 
 
 def test_unlinked_teammate_gets_an_invitation(bot: Bot, slack: SlackEmulator, sam) -> None:
@@ -229,3 +233,87 @@ def test_gateway_calls_per_flow(bot: Bot, calcom: CalcomEmulator, sam) -> None:
     press(bot, slot_buttons(picker)[0])
     clicked = [f"{r.method} {r.api_path}" for r in calcom.requests[before:]]
     assert clicked == ["POST /v2/slots/reservations", "POST /v2/bookings"]
+
+
+def test_book_without_a_type_uses_the_only_one_or_asks(bot: Bot, calcom: CalcomEmulator) -> None:
+    link_user(
+        bot, calcom, "U1", "sam", event_types=[{"title": "Chat", "slug": "chat", "length": 30}]
+    )
+    picker = bot.slack.reply(bot.slack.command("book tomorrow with jane@example.com"))
+    assert "Chat" in text_of(picker) and len(slot_buttons(picker)) == 16
+
+    link_user(bot, calcom, "U2", "alice")  # two event types
+    reply = bot.slack.reply(bot.slack.command("book tomorrow with jane@example.com", user="U2"))
+    assert "Book which one?" in text_of(reply)
+    assert len([a for a in action_ids(reply) if a.startswith("choose_type:")]) == 2
+
+
+def test_a_page_of_sparse_days_keeps_its_navigation(bot: Bot, calcom: CalcomEmulator) -> None:
+    every_day = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
+    link_user(
+        bot,
+        calcom,
+        "U1",
+        "sam",
+        working_hours=[{"days": every_day, "startTime": "09:00", "endTime": "09:30"}],
+    )
+    picker = bot.slack.reply(bot.slack.command("slots 30min next month"))
+    assert len(picker["blocks"]) <= 50
+    assert 1 <= len(slot_buttons(picker)) <= 20
+    assert "slots_page:later" in action_ids(picker)  # the navigation survived
+
+
+def test_the_guest_modal_opens_before_any_gateway_call(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    picker = bot.slack.reply(bot.slack.command("book 30min tomorrow"))
+    bot.rt.event_types.drop(sam.connection_id)  # a cold cache: resolving the type is slow
+    calcom.fault("delay", path="/cal-com/v2/event-types", seconds=4)
+    first = slot_buttons(picker)[0]
+    bot.slack.click(first["action_id"], value=first["value"])
+    [opened] = slack.wait_for("views.open")
+    assert opened.ok, opened.response  # the trigger (3 s) was still alive
+
+
+def test_a_teammates_hidden_types_stay_theirs(bot: Bot, calcom: CalcomEmulator, sam) -> None:
+    link_user(
+        bot,
+        calcom,
+        "U2",
+        "alice",
+        time_zone="America/New_York",
+        event_types=[
+            {"title": "Intro", "slug": "intro", "length": 30},
+            {"title": "Board prep", "slug": "secret", "length": 30, "hidden": True},
+        ],
+    )
+    reply = bot.slack.reply(bot.slack.command("book <@U2|alice> secret tomorrow"))
+    assert "No event type matches “secret”" in text_of(reply)
+    assert "`secret`" not in text_of(reply)
+    # a forged "Book" button with the hidden type's id fares no better
+    hidden = calcom.account("alice").event_type("secret")["id"]
+    forged = press(bot, {"action_id": f"book_type:{hidden}", "value": f"U2:{hidden}"})
+    assert not slot_buttons(forged)
+
+
+def test_a_failed_booking_releases_its_hold(bot: Bot, calcom: CalcomEmulator, sam) -> None:
+    picker = bot.slack.reply(bot.slack.command("book 30min tomorrow with jane@example.com"))
+    calcom.fault("error_500", path="/cal-com/v2/bookings")
+    failed = press(bot, slot_buttons(picker)[0])
+    assert "Cal.com didn't answer properly" in text_of(failed)
+    assert not calcom.bookings
+    calcom.wait_for_request(lambda r: r.method == "DELETE" and "reservations" in r.path)
+    assert calcom.reservations == {}
+
+
+def test_matching_order_is_slug_title_length() -> None:
+    from bot.calcom.models import EventType
+    from bot.services.event_types import match
+
+    top = EventType(id=1, title="Top 30 review", slug="top", length=45)
+    half = EventType(id=2, title="Half hour", slug="half", length=30)
+    named = EventType(id=3, title="30", slug="thirty", length=15)
+    assert match([top, half], "30") == [half]  # a length beats words inside a title
+    assert match([top, half, named], "30") == [named]  # an exact title beats a length
+    assert match([top, half], "top") == [top]  # slug first
+    assert match([top, half], "review") == [top]  # words of a title, last

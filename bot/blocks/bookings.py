@@ -48,9 +48,13 @@ def summary_lines(booking: Booking) -> str:
     return "\n".join(lines)
 
 
-def confirmation(booking: Booking, *, lead: str = ":white_check_mark: Booked") -> dict[str, Any]:
+def confirmation(
+    booking: Booking, *, lead: str = ":white_check_mark: Booked", manage: bool = True
+) -> dict[str, Any]:
+    """`manage=False` for the attendee of a teammate's booking: only the host's connection
+    can move or cancel it, so the attendee gets Join alone."""
     blocks = [section(f"{lead}: {summary_lines(booking)}")]
-    buttons = booking_buttons(booking)
+    buttons = booking_buttons(booking, manage=manage)
     if buttons:
         blocks.append(actions(*buttons, block_id=f"booking_{booking.uid}"[:255]))
     if booking.is_pending:

@@ -43,8 +43,9 @@ def type_list(
 
 
 def choose_type(intent_id: str, query: str, candidates: list[EventType]) -> dict[str, Any]:
+    lead = f"“{query}” matches {len(candidates)} event types." if query else "Book which one?"
     blocks = [
-        section(f"“{query}” matches {len(candidates)} event types. Which one?"),
+        section(f"{lead} Which one?" if query else lead),
         actions(
             *(
                 button(
@@ -56,12 +57,12 @@ def choose_type(intent_id: str, query: str, candidates: list[EventType]) -> dict
             )
         ),
     ]
-    return message(f"Which event type did you mean by {query}?", blocks)
+    return message(f"Which event type did you mean by {query}?" if query else "Which one?", blocks)
 
 
 def no_such_type(query: str, types: list[EventType]) -> dict[str, Any]:
     visible = [t for t in types if not t.hidden]
     listing = "\n".join(f"• *{t.title}* · {t.length} min · `{t.slug}`" for t in visible[:25])
-    text = f"No event type matches “{query}”."
+    text = f"No event type matches “{query}”." if query else "Nothing to book."
     body = f"{text} These exist:\n{listing}" if listing else f"{text} There are none yet."
     return message(text, [section(body), context("Name one by slug, title or length: `30min`.")])

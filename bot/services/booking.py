@@ -24,6 +24,7 @@ log = logging.getLogger("calbot.booking")
 
 LOOKAHEAD = timedelta(days=14)  # how far past the asked window we look for the next free day
 PAGE_SLOTS = 25  # buttons a picker shows at most (one actions block's limit)
+PAGE_DAYS = 20  # days a picker shows at most: 2 blocks each, within a message's 50
 
 
 async def host_link(rt: Runtime, team_id: str, caller_id: str, host_id: str | None) -> Link:
@@ -77,10 +78,12 @@ class Page:
 
 
 def page_from(slots: Slots, first: date, *, not_before: date, limit: int = PAGE_SLOTS) -> Page:
-    """Whole days from `first` on, up to `limit` buttons (a crowded first day is cut)."""
+    """Whole days from `first` on, up to `limit` buttons (a crowded first day is cut) and
+    PAGE_DAYS days (each costs two blocks of a message's 50)."""
     shown: dict[date, list[datetime]] = {}
     count = 0
-    for day in sorted(d for d in slots.days if d >= first and slots.days[d]):
+    days = sorted(d for d in slots.days if d >= first and slots.days[d])
+    for day in days[:PAGE_DAYS]:
         times = slots.days[day]
         if shown and count + len(times) > limit:
             break
@@ -122,9 +125,11 @@ async def book(
             guests=guests,
             notes=notes,
         )
-    except (Invalid, Conflict) as error:
-        await release(rt, host, reservation)
-        if _slot_gone(error):
+    except CalcomError as error:
+        # Free the slot for a retry, unless the booking may have gone through after all.
+        if not getattr(error, "maybe_applied", False):
+            await release(rt, host, reservation)
+        if isinstance(error, Invalid | Conflict) and _slot_gone(error):
             raise SlotTaken() from None
         raise
     log.info("booked %s on event type %s", booking.uid, event_type.id)

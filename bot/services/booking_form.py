@@ -138,7 +138,9 @@ async def _times(
 async def hold(rt: Runtime, team_id: str, caller_id: str, draft: Draft, start: datetime) -> Hold:
     """Reserve `start` for this draft; SlotTaken when it is gone."""
     host = await booking.host_link(rt, team_id, caller_id, draft.host)
-    event_type = await event_types.by_id(rt, host, int(draft.event_type or 0))
+    event_type = await event_types.by_id(
+        rt, host, int(draft.event_type or 0), public_only=draft.host != caller_id
+    )
     uid = await booking.hold(rt, host, event_type, start)
     return Hold(uid, draft.host, event_type.id, int(start.timestamp()))
 
@@ -163,7 +165,9 @@ async def book(
 ) -> Booking:
     """Book `start` with the draft's host and type, using the hold when it is this slot."""
     host = await booking.host_link(rt, team_id, caller_id, draft.host)
-    event_type = await event_types.by_id(rt, host, int(draft.event_type or 0))
+    event_type = await event_types.by_id(
+        rt, host, int(draft.event_type or 0), public_only=draft.host != caller_id
+    )
     made = await booking.book(
         rt, host, event_type, start, attendee, notes=notes or None, held=draft.held(start)
     )

@@ -41,7 +41,7 @@ class NoSuchEventType(ServiceError):
         self.query = query
         self.choices = choices
         names = ", ".join(f"`{t.slug}`" for t in choices[:10]) or "none yet"
-        super().__init__(f"No event type matches “{query}”. Yours: {names}.")
+        super().__init__(f"No event type matches “{query}”. There are: {names}.")
 
 
 class AmbiguousEventType(ServiceError):

@@ -28,37 +28,58 @@ def forget(rt: Runtime, link: Link) -> None:
 
 
 def match(types: list[EventType], query: str) -> list[EventType]:
-    """The event types `query` names: by slug, else title, else length. Hidden ones last."""
+    """The event types `query` names, in the grammar's order: slug, then title, then
+    length; a title that merely contains the words comes last, as a convenience."""
     wanted = query.strip().lower()
+    minutes = length_of(query)
     for same in (
         lambda t: t.slug.lower() == wanted,
         lambda t: t.title.lower() == wanted,
+        lambda t: minutes is not None and t.length == minutes,
         lambda t: wanted and wanted in t.title.lower(),
     ):
         found = [t for t in types if same(t)]
         if found:
-            return found
-    minutes = length_of(query)
-    if minutes is not None:
-        return sorted((t for t in types if t.length == minutes), key=lambda t: t.hidden)
+            return sorted(found, key=lambda t: t.hidden)
     return []
 
 
-async def resolve(rt: Runtime, link: Link, query: str) -> EventType:
-    """Exactly one event type for `query`, or an error that lets the user choose."""
+async def resolve(
+    rt: Runtime, link: Link, query: str | None, *, public_only: bool = False
+) -> EventType:
+    """Exactly one event type for `query`, or an error that lets the user choose.
+
+    No query: the only bookable type, else a choice among all. `public_only` (booking a
+    teammate) leaves their hidden types out; your own hidden ones stay bookable by name.
+    """
     types = await event_types_of(rt, link)
-    found = match(types, query)
+    bookable = [t for t in types if not (public_only and t.hidden)]
+    if not query:
+        visible = [t for t in bookable if not t.hidden]
+        if len(visible) == 1:
+            return visible[0]
+        if not visible:
+            raise NoSuchEventType("", bookable)
+        raise AmbiguousEventType("", visible)
+    found = match(bookable, query)
     visible = [t for t in found if not t.hidden] or found
     if len(visible) == 1:
         return visible[0]
     if not visible:
-        raise NoSuchEventType(query, types)
+        raise NoSuchEventType(query, bookable)
     raise AmbiguousEventType(query, visible)
 
 
-async def by_id(rt: Runtime, link: Link, event_type_id: int) -> EventType:
-    """An event type of this link's by id, from the cached list when it is there."""
-    for event_type in await event_types_of(rt, link):
-        if event_type.id == event_type_id:
-            return event_type
-    return await rt.calcom.event_type(link.connection_id, event_type_id)
+async def by_id(
+    rt: Runtime, link: Link, event_type_id: int, *, public_only: bool = False
+) -> EventType:
+    """An event type of this link's by id, from the cached list when it is there.
+
+    `public_only`: a teammate's hidden type is as good as absent (a forged button value
+    must not reach it)."""
+    found = next((t for t in await event_types_of(rt, link) if t.id == event_type_id), None)
+    if found is None:
+        found = await rt.calcom.event_type(link.connection_id, event_type_id)
+    if public_only and found.hidden:
+        raise NoSuchEventType(str(event_type_id), [])
+    return found

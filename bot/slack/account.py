@@ -12,12 +12,7 @@ from bot.blocks.profile import overview_message
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.services import accounts
-from bot.slack.context import Handler, Turn, handoff
-
-
-def _value(body: dict[str, Any]) -> str:
-    acts = body.get("actions") or [{}]
-    return acts[0].get("value") or ""
+from bot.slack.context import Handler, Turn, action_value, handoff
 
 
 async def connect(turn: Turn, command: grammar.Connect) -> None:
@@ -85,7 +80,7 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         await ack()  # a URL button: Slack opens the link, we only acknowledge
 
     app.action(Action.CONNECT_START)(
-        handoff(rt, lambda turn, body: start_connect(turn, fresh=_value(body) == "fresh"))
+        handoff(rt, lambda turn, body: start_connect(turn, fresh=action_value(body) == "fresh"))
     )
     app.action(Action.CONNECT_DONE)(handoff(rt, lambda turn, body: check_connect(turn)))
     app.action(Action.DISCONNECT_CONFIRM)(handoff(rt, lambda turn, body: confirm_disconnect(turn)))

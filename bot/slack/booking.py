@@ -26,7 +26,7 @@ from bot.services import booking, event_types, intents
 from bot.services.errors import AmbiguousEventType, NoSuchEventType, ServiceError
 from bot.services.intents import Intent
 from bot.slack import guest, picker
-from bot.slack.context import Handler, Turn, handoff
+from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
 from bot.when import Window
 
@@ -68,7 +68,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
     await start(
         turn,
         command.host_id,
-        command.type_query or "",
+        command.type_query,
         command.when_text,
         guest_name=guest_name,
         guest_email=guest_email,
@@ -78,7 +78,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
 async def start(
     turn: Turn,
     host_id: str | None,
-    type_query: str,
+    type_query: str | None,
     when_text: str,
     *,
     one_click: bool = True,
@@ -91,9 +91,8 @@ async def start(
         booking.host_link(rt, caller.team_id, caller.user_id, host_id),
         person(rt, turn.client, caller.team_id, caller.user_id),
     )
-    when = picker.read_when(
-        when_text, rt, me.tz
-    )  # a typo in the phrase fails before any gateway call
+    # a typo in the phrase fails before any gateway call
+    when = picker.read_when(when_text, rt, me.tz)
     fields = dict(
         team_id=caller.team_id,
         user_id=caller.user_id,
@@ -104,7 +103,9 @@ async def start(
         guest_email=guest_email,
     )
     try:
-        event_type = await event_types.resolve(rt, host, type_query)
+        event_type = await event_types.resolve(
+            rt, host, type_query, public_only=host.user_id != caller.user_id
+        )
     except AmbiguousEventType as error:
         intent = intents.create(rt, event_type_id=0, **fields)
         await turn.reply(type_blocks.choose_type(intent.id, error.query, error.candidates))
@@ -119,18 +120,15 @@ async def start(
 # --- buttons ------------------------------------------------------------------------------
 
 
-def _action(body: dict[str, Any]) -> dict[str, Any]:
-    return (body.get("actions") or [{}])[0]
-
-
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
     """Earlier / Later / "Show Fri 27 Nov": a picker starting at that day."""
-    intent_id, day_text = _action(body)["value"].rsplit(":", 1)
-    intent, host, event_type = await picker.load_intent(turn, intent_id)
+    intent_id, day_text = action_value(body).rsplit(":", 1)
+    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
+    host, event_type = await picker.resolve_intent(turn, intent)
     zone = ZoneInfo(intent.tz)
     day = date.fromisoformat(day_text)
     now = turn.rt.clock().astimezone(zone)
-    if _action(body)["action_id"].endswith("earlier"):
+    if action(body)["action_id"].endswith("earlier"):
         day = max(now.date(), day - WEEK + timedelta(days=1))
     start = max(now, datetime.combine(day, time(), zone))
     await picker.offer(
@@ -139,10 +137,10 @@ async def on_page(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:
-    intent_id, type_id = _action(body)["value"].rsplit(":", 1)
+    intent_id, type_id = action_value(body).rsplit(":", 1)
     intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
     host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
-    event_type = await event_types.by_id(turn.rt, host, int(type_id))
+    event_type = await event_types.by_id(turn.rt, host, int(type_id), public_only=intent.teammate)
     chosen = _with_type(turn.rt, intent, event_type.id)
     when = picker.read_when(intent.when_text, turn.rt, intent.tz)
     await picker.offer(turn, chosen, host, event_type, when, replace=True)
@@ -156,13 +154,15 @@ def _with_type(rt: Runtime, intent: Intent, event_type_id: int) -> Intent:
 
 async def on_book_type(turn: Turn, body: dict[str, Any]) -> None:
     """ "Book" on `/cal types`: the next 7 days of that event type."""
-    host_id, type_id = _action(body)["value"].split(":", 1)
+    host_id, type_id = action_value(body).split(":", 1)
     rt, caller = turn.rt, turn.caller
     host, me = await asyncio.gather(
         booking.host_link(rt, caller.team_id, caller.user_id, host_id),
         person(rt, turn.client, caller.team_id, caller.user_id),
     )
-    event_type = await event_types.by_id(rt, host, int(type_id))
+    event_type = await event_types.by_id(
+        rt, host, int(type_id), public_only=host.user_id != caller.user_id
+    )
     intent = intents.create(
         rt,
         team_id=caller.team_id,
@@ -176,13 +176,18 @@ async def on_book_type(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
     """A slot button (value: intent id; action id carries the time) or the one-click offer."""
-    action = _action(body)
-    if action["action_id"] == Action.BOOK_EXACT:
-        intent_id, epoch = action["value"].rsplit(":", 1)
+    pressed = action(body)
+    if pressed["action_id"] == Action.BOOK_EXACT:
+        intent_id, epoch = pressed["value"].rsplit(":", 1)
     else:
-        intent_id, epoch = action["value"], action["action_id"].rsplit(":", 1)[1]
-    intent, host, event_type = await picker.load_intent(turn, intent_id)
+        intent_id, epoch = pressed["value"], pressed["action_id"].rsplit(":", 1)[1]
+    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
     start = datetime.fromtimestamp(int(epoch), UTC).astimezone(ZoneInfo(intent.tz))
+    if not (intent.reschedule_uid or intent.teammate or intent.guest_email):
+        # Who is it with? The trigger lives 3 s: only a database read comes before it.
+        await guest.ask(turn, body, intent, start)
+        return
+    host, event_type = await picker.resolve_intent(turn, intent)
     if intent.reschedule_uid:
         await picker.complete_reschedule(turn, intent, host, event_type, start)
         return
@@ -191,17 +196,15 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
         if not me.email:
             raise NoEmail()
         attendee = Attendee(me.name, me.email, me.tz)
-    elif intent.guest_email:
-        attendee = Attendee(intent.guest_name or intent.guest_email, intent.guest_email, intent.tz)
     else:
-        await guest.ask(turn, body, intent, start)
-        return
+        email = intent.guest_email or ""
+        attendee = Attendee(intent.guest_name or email, email, intent.tz)
     await picker.complete_booking(turn, intent, host, event_type, start, attendee)
 
 
 async def on_invite(turn: Turn, body: dict[str, Any]) -> None:
     """DM an unlinked teammate an invitation to connect."""
-    teammate = _action(body)["value"]
+    teammate = action_value(body)
     if not re.fullmatch(r"[UW][A-Z0-9]+", teammate or ""):
         return
     client = turn.rt.slack_client(turn.caller.team_id)

@@ -20,7 +20,7 @@ from bot.runtime import Runtime
 from bot.services import bookings, event_types, intents
 from bot.services.accounts import require_link
 from bot.slack import home, picker
-from bot.slack.context import Handler, Turn, handoff, turn_for
+from bot.slack.context import Handler, Turn, action_value, handoff, turn_for
 from bot.slack.people import person
 
 
@@ -68,14 +68,14 @@ def _listing(body: dict[str, Any]) -> str | None:
 
 
 async def on_cancel(turn: Turn, body: dict[str, Any]) -> None:
-    await _ask_reason(turn, _value(body), listing=_listing(body), replace=True)
+    await _ask_reason(turn, action_value(body), listing=_listing(body), replace=True)
 
 
 async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
     """A picker for the same event type; the pick moves the booking (see picker.py)."""
     rt, caller = turn.rt, turn.caller
     link = await require_link(rt, caller.team_id, caller.user_id)
-    booking = await bookings.get(rt, link, _value(body))
+    booking = await bookings.get(rt, link, action_value(body))
     me = await person(rt, turn.client, caller.team_id, caller.user_id)
     event_type = await event_types.by_id(rt, link, booking.event_type_id or 0)
     intent = intents.create(
@@ -94,13 +94,9 @@ async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
-    status, skip = _value(body).rsplit(":", 1)
+    status, skip = action_value(body).rsplit(":", 1)
     if status in STATUS_WORDS and skip.isdigit():
         await show(turn, status, int(skip), replace=True)
-
-
-def _value(body: dict[str, Any]) -> str:
-    return (body.get("actions") or [{}])[0].get("value") or ""
 
 
 async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:

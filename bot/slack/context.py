@@ -89,6 +89,16 @@ def turn_for(rt: Runtime, body: dict[str, Any], client: Any, url: str | None = N
     return Turn(rt, caller, responder(client, caller.user_id, url or caller.response_url), client)
 
 
+def action(body: dict[str, Any]) -> dict[str, Any]:
+    """The action a block_actions payload carries ({} when none)."""
+    return (body.get("actions") or [{}])[0]
+
+
+def action_value(body: dict[str, Any]) -> str:
+    """The pressed element's value: ids only, which the listener checks against the caller."""
+    return (action(body).get("value") or "").strip()
+
+
 Work = Callable[[Turn, dict[str, Any]], Awaitable[None]]
 Handler = Callable[[Turn, Any], Awaitable[None]]  # one `/cal` command value
 

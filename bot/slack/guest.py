@@ -19,6 +19,7 @@ from bot.blocks.modals import guest_modal, submitted_value
 from bot.calcom.models import Attendee
 from bot.ids import Block, View
 from bot.runtime import Runtime
+from bot.services import intents
 from bot.services.intents import Intent
 from bot.slack import picker
 from bot.slack.context import Turn, turn_for
@@ -53,7 +54,8 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 
 async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> None:
-    intent, host, event_type = await picker.load_intent(turn, meta["intent"])
+    intent = intents.load(turn.rt, meta["intent"], turn.caller.team_id, turn.caller.user_id)
+    host, event_type = await picker.resolve_intent(turn, intent)
     start = datetime.fromtimestamp(int(meta["start"]), UTC).astimezone(ZoneInfo(intent.tz))
     await picker.complete_booking(
         turn, intent, host, event_type, start, Attendee(name, email, intent.tz)

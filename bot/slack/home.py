@@ -20,7 +20,7 @@ from bot.runtime import Runtime
 from bot.services import accounts, subscriptions
 from bot.services import home as home_service
 from bot.services.errors import ServiceError
-from bot.slack.context import Turn, handoff
+from bot.slack.context import Turn, action_value, handoff
 from bot.slack.errors import describe, guarded
 
 log = logging.getLogger("calbot.home")
@@ -47,14 +47,10 @@ def refresh_soon(rt: Runtime, client: AsyncWebClient, team_id: str, user_id: str
     rt.spawn(guarded(refresh(rt, client, team_id, user_id), None), name="home")
 
 
-def _value(body: dict[str, Any]) -> str:
-    return ((body.get("actions") or [{}])[0].get("value") or "").strip()
-
-
 async def on_connect(turn: Turn, body: dict[str, Any]) -> None:
     """Start linking from the Home: its link shows right there, then Done checks it."""
     caller = turn.caller
-    fresh = _value(body) == "fresh"
+    fresh = action_value(body) == "fresh"
     result = await accounts.connect(turn.rt, caller.team_id, caller.user_id, fresh=fresh)
     url = result.url if isinstance(result, accounts.Pending) else None
     await refresh(turn.rt, turn.client, caller.team_id, caller.user_id, url=url)
@@ -68,8 +64,8 @@ async def on_notify_off(turn: Turn, body: dict[str, Any]) -> None:
     """Turn off one of your notification subscriptions (its webhook goes too)."""
     rt, caller = turn.rt, turn.caller
     link = await accounts.current_link(rt, caller.team_id, caller.user_id)
-    if _value(body).isdigit():
-        await subscriptions.unsubscribe_one(rt, link, int(_value(body)))
+    if action_value(body).isdigit():
+        await subscriptions.unsubscribe_one(rt, link, int(action_value(body)))
     await refresh(rt, turn.client, caller.team_id, caller.user_id)
 
 

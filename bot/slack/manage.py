@@ -36,7 +36,7 @@ from bot.services import settings as changes
 from bot.services.errors import NotLinked
 from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
-from bot.slack.context import Caller, Handler, Turn, handoff
+from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import describe
 
 Build = Callable[[], Awaitable[dict[str, Any]]]
@@ -56,7 +56,8 @@ async def open_filled(turn: Turn, title: str, build: Build) -> None:
 
 
 def _value(body: dict[str, Any]) -> int:
-    value = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+    """The event type id a button carries (0 when none)."""
+    value = action_value(body)
     return int(value) if value.isdigit() else 0
 
 

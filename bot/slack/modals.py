@@ -33,7 +33,7 @@ from bot.services import booking_form as forms
 from bot.services.booking_form import Draft, Guest
 from bot.services.errors import SlotTaken
 from bot.slack import home, views
-from bot.slack.context import Caller, Handler, Turn, handoff
+from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import describe, guarded
 from bot.slack.people import SlackPerson, person
 
@@ -258,7 +258,7 @@ async def open_from_command(turn: Turn, command: grammar.OpenModal) -> None:
 
 async def open_from_button(turn: Turn, body: dict[str, Any]) -> None:
     """App Home: "Book a meeting", or "Book" on one event type (its id is the value)."""
-    value = ((body.get("actions") or [{}])[0].get("value") or "").strip()
+    value = action_value(body)
     event_type = int(value) if value.isdigit() else None
     await open_booking(turn.rt, turn.client, turn.caller, event_type=event_type)
 

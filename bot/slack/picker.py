@@ -16,7 +16,7 @@ from bot.blocks import slots as slot_blocks
 from bot.blocks.bookings import confirmation
 from bot.calcom.models import Attendee, EventType
 from bot.runtime import Runtime
-from bot.services import booking, event_types, intents
+from bot.services import booking, event_types
 from bot.services.errors import ServiceError, SlotTaken
 from bot.services.intents import Intent
 from bot.slack import home
@@ -96,11 +96,13 @@ async def offer(
     )
 
 
-async def load_intent(turn: Turn, intent_id: str) -> tuple[Intent, Any, EventType]:
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
+async def resolve_intent(turn: Turn, intent: Intent) -> tuple[Any, EventType]:
+    """The host's link and the event type an intent names (a teammate's must be public)."""
     host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
-    event_type = await event_types.by_id(turn.rt, host, intent.event_type_id)
-    return intent, host, event_type
+    event_type = await event_types.by_id(
+        turn.rt, host, intent.event_type_id, public_only=intent.teammate
+    )
+    return host, event_type
 
 
 async def complete_booking(
@@ -117,7 +119,7 @@ async def complete_booking(
     except SlotTaken as taken:
         await _fresh_times(turn, intent, host, event_type, start, taken.user_message)
         return
-    await turn.reply(confirmation(made), replace=True)
+    await turn.reply(confirmation(made, manage=not intent.teammate), replace=True)
     home.refresh_soon(turn.rt, turn.client, intent.team_id, intent.user_id)
     if intent.teammate:
         await _tell_both(turn, intent, made)
@@ -151,7 +153,9 @@ async def _tell_both(turn: Turn, intent: Intent, made: Any) -> None:
     """A teammate booking: a DM to the host and one to you."""
     client = turn.rt.slack_client(intent.team_id)
     for_host = confirmation(made, lead=f":calendar: <@{intent.user_id}> booked time with you")
-    for_you = confirmation(made, lead=f":white_check_mark: You booked <@{intent.host_user_id}>")
+    for_you = confirmation(
+        made, lead=f":white_check_mark: You booked <@{intent.host_user_id}>", manage=False
+    )
     await asyncio.gather(
         client.chat_postMessage(channel=intent.host_user_id, **for_host),
         client.chat_postMessage(channel=intent.user_id, **for_you),
