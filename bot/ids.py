@@ -83,6 +83,8 @@ class Block(StrEnum):
     CANCEL_REASON = "cancel_reason"
     SLOTS_NAV = "slots_nav"
     BOOKINGS_NAV = "bookings_nav"
+    BOOKING_ROW = "booking"  # prefix: "booking:<uid>", a booking's buttons
+    LISTED_ROW = "listed"  # prefix: "listed:<status>:<skip>:<uid>", a row of /cal bookings
     # the booking modal; TYPE and TIME get a ".<rev>" suffix so new options reset the choice
     BOOKING_HOST = "booking_host"
     BOOKING_TYPE = "booking_type"

@@ -85,7 +85,8 @@ def test_cancel_with_a_reason_from_the_list(
     listing = bot.slack.reply(bot.slack.command("bookings"))
     cancel = button(listing, "cancel_booking")
     assert cancel["value"] == uid  # an id, nothing else
-    sent = bot.slack.click("cancel_booking", value=uid, message={"text": listing["text"]})
+    row = next(b for b in listing["blocks"] if "cancel_booking" in action_ids({"blocks": [b]}))
+    sent = bot.slack.click("cancel_booking", value=uid, block_id=row["block_id"])
     [opened] = slack.wait_for("views.open")
     view = opened.response["view"]
 

@@ -39,6 +39,24 @@ def booking_buttons(booking: Booking, *, manage: bool = True) -> list[dict[str, 
     return elements
 
 
+def row_block_id(uid: str) -> str:
+    """The block id of a booking's buttons (unique in a message or view)."""
+    return f"{Block.BOOKING_ROW}:{uid}"[:255]
+
+
+def listed_block_id(status: str, skip: int, uid: str) -> str:
+    """A list row's block id says which page it sits on, so a Cancel there can redraw it."""
+    return f"{Block.LISTED_ROW}:{status}:{skip}:{uid}"[:255]
+
+
+def listed_page(block_id: str) -> tuple[str, int] | None:
+    """(status, skip) of the list page a row's block id names; None for other blocks."""
+    parts = block_id.split(":")
+    if len(parts) >= 4 and parts[0] == Block.LISTED_ROW and parts[2].isdigit():
+        return parts[1], int(parts[2])
+    return None
+
+
 def summary_lines(booking: Booking) -> str:
     lines = [f"*{booking.title}*", f"{slack_date(booking.start)} · {_length(booking)} min"]
     lines.append(_people(booking))
@@ -56,7 +74,7 @@ def confirmation(
     blocks = [section(f"{lead}: {summary_lines(booking)}")]
     buttons = booking_buttons(booking, manage=manage)
     if buttons:
-        blocks.append(actions(*buttons, block_id=f"booking_{booking.uid}"[:255]))
+        blocks.append(actions(*buttons, block_id=row_block_id(booking.uid)))
     if booking.is_pending:
         blocks.append(context("Waiting for the host to confirm."))
     return message(f"{lead.split(' ', 1)[-1]}: {booking.title}", blocks)
@@ -77,9 +95,15 @@ STATUS_WORDS = {
 
 
 def booking_list(
-    bookings: list[Booking], *, status: str, skip: int, total: int | None, has_more: bool
+    bookings: list[Booking],
+    *,
+    status: str,
+    skip: int,
+    total: int | None,
+    has_more: bool,
+    page_size: int = 10,
 ) -> dict[str, Any]:
-    """Ten bookings a page; upcoming and unconfirmed ones can be cancelled or moved."""
+    """A page of bookings; upcoming and unconfirmed ones can be cancelled or moved."""
     word = STATUS_WORDS.get(status, status.title())
     shown = f"{skip + 1}–{skip + len(bookings)}" + (f" of {total}" if total is not None else "")
     blocks = [section(f"*{word} bookings*" + (f" ({shown})" if bookings else ""))]
@@ -89,16 +113,14 @@ def booking_list(
         blocks.append(section(summary_lines(booking)))
         buttons = booking_buttons(booking, manage=status in ("upcoming", "unconfirmed"))
         if buttons:
-            blocks.append(actions(*buttons, block_id=f"booking_{booking.uid}"[:255]))
+            blocks.append(actions(*buttons, block_id=listed_block_id(status, skip, booking.uid)))
     nav = []
     if skip > 0:
-        nav.append(
-            button(
-                "← Previous", f"{Action.BOOKINGS_PAGE}:prev", value=f"{status}:{max(0, skip - 10)}"
-            )
-        )
+        earlier = f"{status}:{max(0, skip - page_size)}"
+        nav.append(button("← Previous", f"{Action.BOOKINGS_PAGE}:prev", value=earlier))
     if has_more:
-        nav.append(button("Next →", f"{Action.BOOKINGS_PAGE}:next", value=f"{status}:{skip + 10}"))
+        later = f"{status}:{skip + page_size}"
+        nav.append(button("Next →", f"{Action.BOOKINGS_PAGE}:next", value=later))
     if nav:
         blocks.append(actions(*nav, block_id=Block.BOOKINGS_NAV))
     return message(f"{word} bookings", blocks)

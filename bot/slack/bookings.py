@@ -13,14 +13,14 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot import grammar
-from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled
+from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled, listed_page
 from bot.blocks.modals import cancel_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import bookings, event_types, intents
 from bot.services.accounts import require_link
 from bot.slack import home, picker
-from bot.slack.context import Handler, Turn, action_value, handoff, turn_for
+from bot.slack.context import Handler, Turn, action, action_value, handoff, turn_for
 from bot.slack.people import person
 
 
@@ -29,7 +29,12 @@ async def show(turn: Turn, status: str, skip: int = 0, *, replace: bool = False)
     found = await bookings.page(turn.rt, link, status, skip)
     await turn.reply(
         booking_list(
-            list(found.items), status=status, skip=skip, total=found.total, has_more=found.has_more
+            list(found.items),
+            status=status,
+            skip=skip,
+            total=found.total,
+            has_more=found.has_more,
+            page_size=bookings.PAGE,
         ),
         replace=replace,
     )
@@ -50,7 +55,9 @@ async def cancel_command(turn: Turn, command: grammar.Cancel) -> None:
     await _ask_reason(turn, command.uid, listing=None, replace=False)
 
 
-async def _ask_reason(turn: Turn, uid: str, *, listing: str | None, replace: bool) -> None:
+async def _ask_reason(
+    turn: Turn, uid: str, *, listing: tuple[str, int] | None, replace: bool
+) -> None:
     """The reason modal; its submission answers through this request's response URL."""
     meta = {"uid": uid, "url": turn.caller.response_url, "list": listing, "replace": replace}
     await turn.client.views_open(
@@ -58,17 +65,9 @@ async def _ask_reason(turn: Turn, uid: str, *, listing: str | None, replace: boo
     )
 
 
-def _listing(body: dict[str, Any]) -> str | None:
-    """The status of the list the button sits in ("Upcoming bookings" → upcoming), if any."""
-    text = (body.get("message") or {}).get("text") or ""
-    for status, word in STATUS_WORDS.items():
-        if text == f"{word} bookings":
-            return status
-    return None
-
-
 async def on_cancel(turn: Turn, body: dict[str, Any]) -> None:
-    await _ask_reason(turn, action_value(body), listing=_listing(body), replace=True)
+    listing = listed_page(action(body).get("block_id") or "")
+    await _ask_reason(turn, action_value(body), listing=listing, replace=True)
 
 
 async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
@@ -104,7 +103,8 @@ async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:
     done = await bookings.cancel(turn.rt, link, meta["uid"], reason)
     home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     if meta.get("list"):
-        await show(turn, meta["list"], replace=True)
+        status, skip = meta["list"]
+        await show(turn, status, skip, replace=True)
     else:
         await turn.reply(cancelled(done, reason), replace=bool(meta.get("replace")))
 
