@@ -122,3 +122,9 @@ def invitation(inviter_id: str) -> dict[str, Any]:
             actions(button("Connect Cal.com", Action.CONNECT_START, style="primary")),
         ],
     )
+
+
+def invited(teammate_id: str) -> dict[str, Any]:
+    """What the inviter sees once the invitation is on its way."""
+    text = f"Invited <@{teammate_id}> to connect Cal.com. Try again once they have."
+    return message(text, [section(f":envelope: {text}")])

@@ -17,8 +17,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import grammar
 from bot.blocks import event_types as type_blocks
-from bot.blocks.account import invitation
-from bot.blocks.kit import message, section
+from bot.blocks.account import invitation, invited
 from bot.calcom.models import Attendee
 from bot.ids import Action
 from bot.runtime import Runtime
@@ -209,8 +208,7 @@ async def on_invite(turn: Turn, body: dict[str, Any]) -> None:
         return
     client = turn.rt.slack_client(turn.caller.team_id)
     await client.chat_postMessage(channel=teammate, **invitation(turn.caller.user_id))
-    text = f"Invited <@{teammate}> to connect Cal.com. Try again once they have."
-    await turn.reply(message(text, [section(f":envelope: {text}")]), replace=True)
+    await turn.reply(invited(teammate), replace=True)
 
 
 COMMANDS: dict[type, Handler] = {
