@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import logging
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.calcom.errors import CalcomError, Conflict, Invalid
@@ -19,11 +19,13 @@ from bot.runtime import Runtime
 from bot.services.accounts import require_link
 from bot.services.errors import SlotTaken, TeammateNotLinked
 from bot.store import Link
+from bot.when import Exact, Window
 
 log = logging.getLogger("calbot.booking")
 
 LOOKAHEAD = timedelta(days=14)  # how far past the asked window we look for the next free day
 PAGE_SLOTS = 25  # buttons a picker shows at most (one actions block's limit)
+WEEK = timedelta(days=7)
 PAGE_DAYS = 20  # days a picker shows at most: 2 blocks each, within a message's 50
 
 
@@ -95,6 +97,60 @@ def page_from(slots: Slots, first: date, *, not_before: date, limit: int = PAGE_
     later = slots.first_day_from(last + timedelta(days=1))
     earlier = first - timedelta(days=1) if first > not_before else None
     return Page(shown, earlier, later)
+
+
+def day_window(day: date, now: datetime, tz: str, label: str = "that day") -> Window:
+    """One local day, from now on if it is today."""
+    start = datetime.combine(day, time(), ZoneInfo(tz))
+    return Window(max(start, now.astimezone(ZoneInfo(tz))), start + timedelta(days=1), label)
+
+
+def page_window(day: date, *, earlier: bool, now: datetime, tz: str) -> Window:
+    """The week Earlier/Later lead to: on from `day`, or the week before it (not the past)."""
+    zone = ZoneInfo(tz)
+    today = now.astimezone(zone).date()
+    if earlier:
+        day = max(today, day - WEEK + timedelta(days=1))
+    start = max(now.astimezone(zone), datetime.combine(day, time(), zone))
+    return Window(start, start + WEEK, "then")
+
+
+@dataclass(frozen=True)
+class Offer:
+    """What to show for a phrase: one free exact time, or a page of free times."""
+
+    exact: datetime | None  # free, and asked for exactly: one click books it
+    page: Page | None
+    missed: str | None = None  # the exact time asked for, when it isn't free
+    label: str = ""  # the window's label, for "No free times <label>"
+
+
+async def offer(
+    rt: Runtime,
+    host: Link,
+    event_type: EventType,
+    when: Window | Exact,
+    tz: str,
+    *,
+    one_click: bool = True,
+) -> Offer:
+    """Free times for `when` in one gateway call, which also looks LOOKAHEAD further so an
+    empty day can name the next free one."""
+    now = rt.clock()
+    window = day_window(when.start.date(), now, tz, when.label) if isinstance(when, Exact) else when
+    fetched = await free_slots(rt, host, event_type, window.start, window.end + LOOKAHEAD, tz)
+    if isinstance(when, Exact) and one_click and when.start in fetched.on(when.start.date()):
+        return Offer(exact=when.start, page=None)
+    in_window = Slots(
+        {d: [t for t in ts if window.start <= t < window.end] for d, ts in fetched.days.items()},
+        tz,
+    )
+    first = window.start.date()
+    page = page_from(in_window, first, not_before=now.astimezone(ZoneInfo(tz)).date())
+    later = page.later or fetched.first_day_from(max(page.days, default=first) + timedelta(days=1))
+    shown = {d: ts for d, ts in page.days.items() if ts}
+    missed = when.label if isinstance(when, Exact) else None
+    return Offer(None, Page(shown, page.earlier, later), missed, window.label)
 
 
 async def book(

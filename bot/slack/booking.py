@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -27,7 +27,6 @@ from bot.services.intents import Intent
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
-from bot.when import Window
 
 WEEK = timedelta(days=7)
 
@@ -124,15 +123,13 @@ async def on_page(turn: Turn, body: dict[str, Any]) -> None:
     intent_id, day_text = action_value(body).rsplit(":", 1)
     intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
     host, event_type = await picker.resolve_intent(turn, intent)
-    zone = ZoneInfo(intent.tz)
-    day = date.fromisoformat(day_text)
-    now = turn.rt.clock().astimezone(zone)
-    if action(body)["action_id"].endswith("earlier"):
-        day = max(now.date(), day - WEEK + timedelta(days=1))
-    start = max(now, datetime.combine(day, time(), zone))
-    await picker.offer(
-        turn, intent, host, event_type, Window(start, start + WEEK, "then"), replace=True
+    window = booking.page_window(
+        date.fromisoformat(day_text),
+        earlier=action(body)["action_id"].endswith("earlier"),
+        now=turn.rt.clock(),
+        tz=intent.tz,
     )
+    await picker.offer(turn, intent, host, event_type, window, replace=True)
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:

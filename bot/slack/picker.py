@@ -8,9 +8,8 @@ confirmation, or with that day's fresh times when the slot went in the meantime.
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, time, timedelta
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from bot.blocks import slots as slot_blocks
 from bot.blocks.bookings import confirmation
@@ -49,51 +48,33 @@ async def offer(
     note: str | None = None,
 ) -> None:
     """A one-click button for a free exact time, else a picker for the day or range."""
-    rt = turn.rt
-    zone = ZoneInfo(intent.tz)
-    if isinstance(when, Exact):
-        day_start = datetime.combine(when.start.date(), time(), zone)
-        window = Window(
-            max(day_start, rt.clock().astimezone(zone)), day_start + timedelta(days=1), when.label
-        )
-    else:
-        window = when
-    fetched = await booking.free_slots(
-        rt, host, event_type, window.start, window.end + booking.LOOKAHEAD, intent.tz
-    )
-    if isinstance(when, Exact) and one_click and when.start in fetched.on(when.start.date()):
+    found = await booking.offer(turn.rt, host, event_type, when, intent.tz, one_click=one_click)
+    who = _host_name(turn, intent, host.name)
+    if found.exact is not None:
         payload = slot_blocks.exact_offer(
             intent_id=intent.id,
             title=event_type.title,
-            host_name=_host_name(turn, intent, host.name),
-            start=when.start,
+            host_name=who,
+            start=found.exact,
             length=event_type.length,
         )
         await turn.reply(payload, replace=replace)
         return
-    if isinstance(when, Exact):
-        note = note or f"{when.label} isn't free. Free times that day:"
-    in_window = booking.Slots(
-        {d: [t for t in ts if window.start <= t < window.end] for d, ts in fetched.days.items()},
-        intent.tz,
+    assert found.page is not None
+    if found.missed and not note:
+        note = f"{found.missed} isn't free. Free times that day:"
+    payload = slot_blocks.picker(
+        intent_id=intent.id,
+        title=event_type.title,
+        host_name=who,
+        tz=intent.tz,
+        days=found.page.days,
+        earlier=found.page.earlier,
+        later=found.page.later,
+        note=note,
+        empty_label=found.label,
     )
-    first = window.start.date()
-    page = booking.page_from(in_window, first, not_before=rt.clock().astimezone(zone).date())
-    later = page.later or fetched.first_day_from(max(page.days, default=first) + timedelta(days=1))
-    await turn.reply(
-        slot_blocks.picker(
-            intent_id=intent.id,
-            title=event_type.title,
-            host_name=_host_name(turn, intent, host.name),
-            tz=intent.tz,
-            days={d: ts for d, ts in page.days.items() if ts},
-            earlier=page.earlier,
-            later=later,
-            note=note,
-            empty_label=window.label,
-        ),
-        replace=replace,
-    )
+    await turn.reply(payload, replace=replace)
 
 
 async def resolve_intent(turn: Turn, intent: Intent) -> tuple[Any, EventType]:
@@ -144,8 +125,7 @@ async def _fresh_times(
     turn: Turn, intent: Intent, host: Any, event_type: EventType, start: datetime, note: str
 ) -> None:
     """The slot went while they looked: that day's times as they are now."""
-    day = datetime.combine(start.date(), time(), ZoneInfo(intent.tz))
-    window = Window(max(day, turn.rt.clock()), day + timedelta(days=1), "that day")
+    window = booking.day_window(start.date(), turn.rt.clock(), intent.tz)
     await offer(turn, intent, host, event_type, window, replace=True, note=note)
 
 
