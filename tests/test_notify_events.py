@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from bot.blocks.modals import decline_modal
 from bot.blocks.notifications import booking_message, decided_message
+from bot.blocks.small_modals import decline_modal
 from bot.grammar import ALL_TRIGGERS
 from bot.notify import events
 from bot.notify.endpoint import signature_ok

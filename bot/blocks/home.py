@@ -14,7 +14,7 @@ from bot.blocks.event_types import booking_link
 from bot.blocks.kit import Block, actions, button, context, divider, header, section
 from bot.blocks.notifications import target_label
 from bot.blocks.profile import working_hours_text
-from bot.blocks.views import notice
+from bot.blocks.viewkit import notice
 from bot.calcom.models import EventType
 from bot.ids import Action
 from bot.ids import Block as B

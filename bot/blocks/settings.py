@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot.blocks.kit import Block, actions, button, confirm_dialog, context, divider, section
-from bot.blocks.views import (
+from bot.blocks.viewkit import (
     input_block,
     meta_of,
     modal,

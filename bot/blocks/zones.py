@@ -9,7 +9,7 @@ from zoneinfo import available_timezones
 
 from bot.blocks import limits
 from bot.blocks.kit import plain
-from bot.blocks.views import option
+from bot.blocks.viewkit import option
 
 REGIONS = ("America", "Europe", "Asia", "Africa", "Australia", "Pacific", "Atlantic", "Indian")
 

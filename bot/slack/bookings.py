@@ -14,7 +14,7 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import grammar
 from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled, listed_page
-from bot.blocks.modals import cancel_modal, submitted_value
+from bot.blocks.small_modals import cancel_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import bookings, event_types, intents

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks.modals import guest_modal, submitted_value
+from bot.blocks.small_modals import guest_modal, submitted_value
 from bot.calcom.models import Attendee
 from bot.ids import Block, View
 from bot.runtime import Runtime

@@ -27,7 +27,7 @@ from bot.blocks.settings import (
     saved,
     schedule_modal,
 )
-from bot.blocks.views import meta_of, notice, problem
+from bot.blocks.viewkit import meta_of, notice, problem
 from bot.ids import Action, View
 from bot.ids import Block as B
 from bot.runtime import Runtime

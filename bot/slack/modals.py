@@ -21,10 +21,17 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
+from bot.blocks.booking_modal import (
+    TITLE,
+    Submitted,
+    booked,
+    booking_form,
+    booking_pending,
+    loading,
+)
+from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
-from bot.blocks.modal import TITLE, Submitted, booked, booking_form, booking_pending, loading
-from bot.blocks.modal import read_submission as read
-from bot.blocks.views import encode_meta, picked, problem
+from bot.blocks.viewkit import encode_meta, picked, problem
 from bot.calcom.models import Attendee, Booking
 from bot.ids import Action, View
 from bot.ids import Block as B

@@ -16,7 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
 from bot.blocks import notifications as blocks
-from bot.blocks.modals import decline_modal, submitted_value
+from bot.blocks.small_modals import decline_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import approvals, subscriptions

@@ -26,7 +26,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.blocks.views import meta_of, notice
+from bot.blocks.viewkit import meta_of, notice
 from bot.runtime import Runtime
 from bot.slack.errors import describe, guarded
 

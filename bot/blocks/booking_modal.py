@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 from bot.blocks.bookings import summary_lines
 from bot.blocks.kit import Block, context, section
 from bot.blocks.timefmt import clock, day_label
-from bot.blocks.views import (
+from bot.blocks.viewkit import (
     block_id_of,
     input_block,
     looks_like_email,
