@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+FRESH = "fresh"  # the value of CONNECT_START and HOME_CONNECT that replaces an old connection
+
 
 class Action(StrEnum):
     CONNECT_OPEN = "connect_open"  # the OAuth link button (a URL button; acked and ignored)
     CONNECT_DONE = "connect_done"  # "I've connected": check the Maton connection
-    CONNECT_START = "connect_start"  # start linking; value "fresh" replaces an old connection
+    CONNECT_START = "connect_start"  # start linking; value FRESH replaces an old connection
     DISCONNECT_CONFIRM = "disconnect_confirm"
     DISCONNECT_CANCEL = "disconnect_cancel"
     HELP_COMMAND = "help_command"
@@ -44,7 +46,7 @@ class Action(StrEnum):
     EDIT_PROFILE = "edit_profile"
     SCHEDULE_DAY = "schedule_day"  # prefix: "schedule_day.on|start|end" in a weekday row
     OPEN_LINK = "open_link"  # a URL button (acked and ignored)
-    HOME_CONNECT = "home_connect"  # App Home of someone not linked: start linking
+    HOME_CONNECT = "home_connect"  # App Home of someone not linked: start linking (or FRESH)
     HOME_REFRESH = "home_refresh"  # "Done" after connecting: check, then show the dashboard
     HOME_NOTIFY_OFF = "home_notify_off"  # value: subscription id
     # booking notifications (bot/slack/notify.py)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.kit import actions, button, confirm_dialog, context, message, section
-from bot.ids import Action, Block
+from bot.ids import FRESH, Action, Block
 from bot.store import Link
 
 
@@ -59,7 +59,7 @@ def status(link: Link | None) -> dict[str, Any]:
             "Connection not finished",
             [
                 section("You started connecting Cal.com but haven't approved access yet."),
-                actions(button("Start again", Action.CONNECT_START, value="fresh")),
+                actions(button("Start again", Action.CONNECT_START, value=FRESH)),
             ],
         )
     zone = link.time_zone or "unknown"

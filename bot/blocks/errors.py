@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.blocks.kit import actions, button, message, section
-from bot.ids import Action, Block
+from bot.ids import FRESH, Action, Block
 
 
 def error_message(
@@ -23,7 +23,7 @@ def error_message(
     elif reconnect:
         blocks.append(
             actions(
-                button("Reconnect Cal.com", Action.CONNECT_START, value="fresh", style="primary"),
+                button("Reconnect Cal.com", Action.CONNECT_START, value=FRESH, style="primary"),
                 block_id=Block.ERROR_ACTIONS,
             )
         )

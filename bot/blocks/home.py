@@ -16,7 +16,7 @@ from bot.blocks.notifications import target_label
 from bot.blocks.profile import working_hours_text
 from bot.blocks.viewkit import notice
 from bot.calcom.models import EventType
-from bot.ids import Action
+from bot.ids import FRESH, Action
 from bot.ids import Block as B
 from bot.services.home import Dashboard
 
@@ -59,7 +59,7 @@ def unlinked(url: str | None = None) -> dict[str, Any]:
 def problem(text: str, *, reconnect: bool = False) -> dict[str, Any]:
     """The dashboard could not load: why, and the next step."""
     if reconnect:
-        again = button("Reconnect Cal.com", Action.HOME_CONNECT, value="fresh", style="primary")
+        again = button("Reconnect Cal.com", Action.HOME_CONNECT, value=FRESH, style="primary")
     else:
         again = button("Try again", Action.HOME_REFRESH)
     return _home(

@@ -9,7 +9,7 @@ from slack_bolt.async_app import AsyncApp
 from bot import grammar
 from bot.blocks import account as account_blocks
 from bot.blocks.profile import overview_message
-from bot.ids import Action
+from bot.ids import FRESH, Action
 from bot.runtime import Runtime
 from bot.services import accounts
 from bot.slack.context import Handler, Turn, action_value, handoff
@@ -80,7 +80,7 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         await ack()  # a URL button: Slack opens the link, we only acknowledge
 
     app.action(Action.CONNECT_START)(
-        handoff(rt, lambda turn, body: start_connect(turn, fresh=action_value(body) == "fresh"))
+        handoff(rt, lambda turn, body: start_connect(turn, fresh=action_value(body) == FRESH))
     )
     app.action(Action.CONNECT_DONE)(handoff(rt, lambda turn, body: check_connect(turn)))
     app.action(Action.DISCONNECT_CONFIRM)(handoff(rt, lambda turn, body: confirm_disconnect(turn)))

@@ -15,7 +15,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.home import dashboard, problem, unlinked
 from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
-from bot.ids import Action
+from bot.ids import FRESH, Action
 from bot.runtime import Runtime
 from bot.services import accounts, subscriptions
 from bot.services import home as home_service
@@ -50,7 +50,7 @@ def refresh_soon(rt: Runtime, client: AsyncWebClient, team_id: str, user_id: str
 async def on_connect(turn: Turn, body: dict[str, Any]) -> None:
     """Start linking from the Home: its link shows right there, then Done checks it."""
     caller = turn.caller
-    fresh = action_value(body) == "fresh"
+    fresh = action_value(body) == FRESH
     result = await accounts.connect(turn.rt, caller.team_id, caller.user_id, fresh=fresh)
     url = result.url if isinstance(result, accounts.Pending) else None
     await refresh(turn.rt, turn.client, caller.team_id, caller.user_id, url=url)
