@@ -18,7 +18,6 @@ from bot.blocks.timefmt import clock, day_label
 from bot.blocks.viewkit import (
     block_id_of,
     input_block,
-    looks_like_email,
     modal,
     notice,
     option,
@@ -27,6 +26,7 @@ from bot.blocks.viewkit import (
     text_input,
 )
 from bot.calcom.models import Booking, EventType
+from bot.grammar.tokens import looks_like_email
 from bot.ids import Action, View
 from bot.ids import Block as B
 from bot.services.booking_form import Draft, Form

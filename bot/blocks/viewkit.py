@@ -9,18 +9,11 @@ old value across `views.update` while its id stays the same.
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 from bot.blocks import limits
 from bot.blocks.kit import Block, plain, section, truncate
 from bot.ids import View
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-def looks_like_email(text: str) -> bool:
-    return bool(EMAIL.match(text))
 
 
 def modal(

@@ -42,11 +42,16 @@ def mention_id(tok: str) -> str | None:
     return m.group(1) if m else None
 
 
+def looks_like_email(text: str) -> bool:
+    """Whether `text` is an email address: the one check, for commands and modals alike."""
+    return bool(_EMAIL.match(text))
+
+
 def email_of(tok: str) -> str | None:
     if m := _MAILTO.match(tok):
         return m.group(1).strip()
     candidate = tok.rstrip(".,;")
-    return candidate if _EMAIL.match(candidate) else None
+    return candidate if looks_like_email(candidate) else None
 
 
 def booking_uid_of(tok: str) -> str | None:

@@ -8,7 +8,6 @@ its result replaces the picker through the original message's response URL.
 from __future__ import annotations
 
 import json
-import re
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,14 +16,13 @@ from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.small_modals import guest_modal, submitted_value
 from bot.calcom.models import Attendee
+from bot.grammar.tokens import looks_like_email
 from bot.ids import Block, View
 from bot.runtime import Runtime
 from bot.services import intents
 from bot.services.intents import Intent
 from bot.slack import picker
 from bot.slack.context import Turn, turn_for
-
-EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 async def ask(turn: Turn, body: dict[str, Any], intent: Intent, start: datetime) -> None:
@@ -42,7 +40,7 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         errors = {}
         if not name:
             errors[Block.GUEST_NAME] = "Who is it? A name, please."
-        if not EMAIL.match(email):
+        if not looks_like_email(email):
             errors[Block.GUEST_EMAIL] = "That doesn't look like an email address."
         if errors:
             await ack(response_action="errors", errors=errors)
