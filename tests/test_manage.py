@@ -103,6 +103,34 @@ def test_edit_an_event_type(bot: Bot, calcom: CalcomEmulator, views: ViewDriver,
     assert "*Quick sync* · 25 min · `sync` · hidden" in text_of(views.home("U1", count=2))
 
 
+def patches(calcom: CalcomEmulator, path: str) -> list[Any]:
+    """The bodies the bot PATCHed to `path` (under /v2), oldest first."""
+    return [
+        r.json
+        for r in calcom.gateway_requests()
+        if r.method == "PATCH" and r.path == f"/cal-com/v2{path}"
+    ]
+
+
+@pytest.mark.parametrize("length", [1500, 2990, 4000])
+def test_saving_a_new_title_keeps_a_long_description(
+    bot: Bot, calcom: CalcomEmulator, views: ViewDriver, sam, length: int
+) -> None:
+    thirty = sams_types(calcom)["30min"]
+    description = ("All about the deal. " * 200)[:length]
+    thirty["description"] = description
+    view = from_home(views, "edit_event_type", str(thirty["id"]))  # opens: no 3000-char meta
+    if length <= 3000:
+        assert find_block(view, "type_description")["element"]["initial_value"] == description
+    else:
+        assert "longer than Slack can edit: change it in Cal.com" in text_of(view)
+    views.type_in(view, {"type_title": "Deal review"})
+    assert views.submit(view) == {}
+    assert patches(calcom, f"/event-types/{thirty['id']}") == [{"title": "Deal review"}]
+    changed = calcom.event_types[thirty["id"]]
+    assert (changed["title"], changed["description"]) == ("Deal review", description)
+
+
 def test_bad_fields_are_inline_errors(bot: Bot, views: ViewDriver, sam) -> None:
     view = from_home(views, "new_event_type")
     views.type_in(
@@ -167,8 +195,13 @@ def test_edit_working_hours(
     slack.set_view_state(view["id"], row("Saturday", on=False))
     london = option(view, "schedule_zone", "Europe/London")
     views.type_in(view, {"schedule_zone": {"type": "static_select", "selected_option": london}})
+    read_before = len(calcom.gateway_requests())
     assert views.submit(view) == {}
-    schedule = calcom.schedules[calcom.account("sam").default_schedule_id]
+    schedule_id = calcom.account("sam").default_schedule_id
+    saving = [(r.method, r.path) for r in calcom.gateway_requests()[read_before:]]
+    # the modal carried the schedule's id: saving is the update, not a lookup first
+    assert saving[0] == ("PATCH", f"/cal-com/v2/schedules/{schedule_id}")
+    schedule = calcom.schedules[schedule_id]
     assert schedule["timeZone"] == "Europe/London"
     assert schedule["availability"] == [
         {"days": ["Tuesday"], "startTime": "10:00", "endTime": "16:00"},
@@ -221,3 +254,26 @@ def test_edit_profile(bot: Bot, calcom: CalcomEmulator, views: ViewDriver, sam) 
     assert (link.name, link.time_zone) == ("Samuel Jones", "Europe/Paris")
     home = views.home("U1", count=2)
     assert "*Samuel Jones* (`sam`) · sam@acme.test · Europe/Paris\nSales, EMEA" in text_of(home)
+
+
+def test_working_hours_deleted_meanwhile_are_created_again(
+    bot: Bot, calcom: CalcomEmulator, views: ViewDriver, sam
+) -> None:
+    account = calcom.account("sam")
+    view = from_home(views, "edit_schedule")
+    del calcom.schedules[account.default_schedule_id]  # deleted in Cal.com while open
+    account.default_schedule_id = None
+    assert views.submit(view) == {}
+    assert calcom.schedules[account.default_schedule_id]["availability"][0]["startTime"] == "09:00"
+
+
+def test_saving_a_new_name_keeps_a_long_bio(
+    bot: Bot, calcom: CalcomEmulator, views: ViewDriver, sam
+) -> None:
+    account = calcom.account("sam")
+    account.bio = ("Twenty years in enterprise sales. " * 80)[:2500]
+    view = from_home(views, "edit_profile")
+    views.type_in(view, {"profile_name": "Samuel Jones"})
+    assert views.submit(view) == {}
+    assert patches(calcom, "/me") == [{"name": "Samuel Jones"}]
+    assert (account.name, len(account.bio)) == ("Samuel Jones", 2500)

@@ -9,6 +9,8 @@ from typing import Any
 
 from bot.blocks.kit import Block, actions, button, confirm_dialog, context, divider, section
 from bot.blocks.viewkit import (
+    initial_many,
+    initial_of,
     input_block,
     meta_of,
     modal,
@@ -27,6 +29,7 @@ from bot.ids import Block as B
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
 MAX_LENGTH = 720  # minutes; Cal.com allows more, nobody books 12-hour meetings from Slack
+LONG_TEXT = 3000  # the most a plain_text_input holds: a longer description is left alone
 
 
 def slugify(title: str) -> str:
@@ -68,14 +71,7 @@ def event_type_modal(event_type: EventType | None, username: str | None) -> dict
             hint=f"Your booking link is {where}. Empty: made from the title.",
         ),
         input_block(B.TYPE_LENGTH, "Length in minutes", length),
-        input_block(
-            B.TYPE_DESCRIPTION,
-            "Description",
-            text_input(
-                Action.INPUT, initial=et and et.description, multiline=True, max_length=1000
-            ),
-            optional=True,
-        ),
+        _description(et),
         input_block(B.TYPE_HIDDEN, "Visibility", hidden, optional=True),
     ]
     if et:
@@ -92,16 +88,23 @@ def event_type_modal(event_type: EventType | None, username: str | None) -> dict
             confirm=confirm,
         )
         blocks += [divider(), actions(delete, block_id=B.TYPE_DELETE)]
-    meta = {
-        "id": et.id if et else None,
-        "title": et.title if et else "",
-        "slug": et.slug if et else "",
-        "length": str(et.length if et else 30),
-        "description": (et.description or "") if et else "",
-        "hidden": bool(et and et.hidden),
-    }
+    # Only the id travels: the fields as shown are in the view's blocks (a description can
+    # be as long as private_metadata's whole 3000 characters).
+    meta = {"id": et.id if et else None}
     title, submit = ("Edit event type", "Save") if et else ("New event type", "Create")
     return modal(View.EVENT_TYPE, title, blocks, submit=submit, meta=meta)
+
+
+def _description(et: EventType | None) -> Block:
+    """The description input; a note instead when it is too long to edit here whole."""
+    description = et.description if et else None
+    if description and len(description) > LONG_TEXT:
+        return context(
+            f"The description ({len(description)} characters) is longer than Slack can edit: "
+            "change it in Cal.com. Saving here keeps it as it is."
+        )
+    element = text_input(Action.INPUT, initial=description, multiline=True, max_length=LONG_TEXT)
+    return input_block(B.TYPE_DESCRIPTION, "Description", element, optional=True)
 
 
 @dataclass(frozen=True)
@@ -113,20 +116,38 @@ class EventTypeInput:
     description: str = ""
     hidden: bool = False
     errors: dict[str, str] = field(default_factory=dict)
+    changed: frozenset[str] = frozenset()  # fields that differ from what the modal showed
+
+    def fields(self) -> dict[str, Any]:
+        """What to send Cal.com: every field for a new event type, only the changed ones
+        for an edit (so a field the modal could not show whole is never cut)."""
+        every = {
+            "title": self.title,
+            "slug": self.slug,
+            "length": self.length,
+            "description": self.description,
+            "hidden": self.hidden,
+        }
+        if self.event_type_id is None:
+            return every
+        return {name: value for name, value in every.items() if name in self.changed}
 
 
 def read_event_type(view: dict[str, Any], taken: set[str]) -> EventTypeInput:
-    """The submitted fields; `taken`: slugs of the user's other event types, as cached."""
-    meta = meta_of(view)
+    """The submitted fields; `taken`: slugs of the user's other event types, as cached.
+    A field Slack sent no state for keeps what the modal showed."""
     errors: dict[str, str] = {}
 
-    def entered(block_id: str, key: str) -> str:
-        value = picked(view, block_id)
-        return str(meta.get(key) or "" if value is None else value).strip()
+    def shown(block_id: str) -> str:
+        return (initial_of(view, block_id) or "").strip()
 
-    title = entered(B.TYPE_TITLE, "title")
-    slug = entered(B.TYPE_SLUG, "slug").lower() or slugify(title)
-    raw_length = entered(B.TYPE_LENGTH, "length")
+    def entered(block_id: str) -> str:
+        value = picked(view, block_id)
+        return shown(block_id) if value is None else value.strip()
+
+    title = entered(B.TYPE_TITLE)
+    slug = entered(B.TYPE_SLUG).lower() or slugify(title)
+    raw_length = entered(B.TYPE_LENGTH)
     if not title:
         errors[B.TYPE_TITLE] = "A title, please."
     if not SLUG.match(slug):
@@ -136,12 +157,29 @@ def read_event_type(view: dict[str, Any], taken: set[str]) -> EventTypeInput:
     length = int(raw_length) if raw_length.isdigit() else 0
     if not 1 <= length <= MAX_LENGTH:
         errors[B.TYPE_LENGTH] = f"A whole number of minutes, 1 to {MAX_LENGTH}."
+    was_hidden = "hidden" in initial_many(view, B.TYPE_HIDDEN)
     if state_of(view, B.TYPE_HIDDEN):
         hidden = "hidden" in picked_many(view, B.TYPE_HIDDEN)
     else:
-        hidden = bool(meta.get("hidden"))
-    description = entered(B.TYPE_DESCRIPTION, "description")
-    return EventTypeInput(meta.get("id"), title, slug, length, description, hidden, errors)
+        hidden = was_hidden
+    description = entered(B.TYPE_DESCRIPTION)
+    before = {
+        "title": shown(B.TYPE_TITLE),
+        "slug": shown(B.TYPE_SLUG),
+        "length": shown(B.TYPE_LENGTH),
+        "description": shown(B.TYPE_DESCRIPTION),
+        "hidden": was_hidden,
+    }
+    now = {
+        "title": title,
+        "slug": slug,
+        "length": str(length),
+        "description": description,
+        "hidden": hidden,
+    }
+    changed = frozenset(name for name in now if now[name] != before[name])
+    event_type_id = meta_of(view).get("id")
+    return EventTypeInput(event_type_id, title, slug, length, description, hidden, errors, changed)
 
 
 # ------------------------------------------------------------------------ working hours
@@ -200,7 +238,8 @@ def schedule_modal(schedule: Schedule | None, tz: str) -> dict[str, Any]:
     if several:
         notes.insert(0, "Days with a break show one range; saving keeps one range a day.")
     blocks.append(context(" ".join(notes)))
-    meta = {"hours": hours, "tz": zone}
+    # the schedule's id travels too, so saving need not look the default schedule up again
+    meta = {"hours": hours, "tz": zone, "schedule": schedule.id if schedule else None}
     return modal(View.SCHEDULE, "Working hours", blocks, submit="Save", meta=meta)
 
 
@@ -209,6 +248,7 @@ class HoursInput:
     hours: dict[str, tuple[str, str]]  # the days on, with their start and end
     tz: str
     errors: dict[str, str] = field(default_factory=dict)
+    schedule_id: int | None = None  # the default schedule shown; None: there was none
 
 
 def read_schedule(view: dict[str, Any]) -> HoursInput:
@@ -237,32 +277,39 @@ def read_schedule(view: dict[str, Any]) -> HoursInput:
         errors[B.SCHEDULE_ZONE] = " ".join(problems)
     elif not is_zone(tz):
         errors[B.SCHEDULE_ZONE] = "Choose a time zone from the list."
-    return HoursInput(hours, tz, errors)
+    schedule_id = meta.get("schedule")
+    return HoursInput(hours, tz, errors, schedule_id if isinstance(schedule_id, int) else None)
 
 
 # ------------------------------------------------------------------------------ profile
 
 
+def _bio(me: Me) -> Block:
+    """The bio input; a note instead when it is too long to edit here whole."""
+    if me.bio and len(me.bio) > LONG_TEXT:
+        return context(
+            f"Your bio ({len(me.bio)} characters) is longer than Slack can edit: "
+            "change it in Cal.com. Saving here keeps it as it is."
+        )
+    element = text_input(Action.INPUT, initial=me.bio, multiline=True, max_length=LONG_TEXT)
+    hint = "Shown on your booking page."
+    return input_block(B.PROFILE_BIO, "About you", element, optional=True, hint=hint)
+
+
 def profile_modal(me: Me) -> dict[str, Any]:
+    """Name, bio and zone; what they were is read back from the blocks, not the metadata."""
     blocks: list[Block] = [
         input_block(
             B.PROFILE_NAME, "Name", text_input(Action.INPUT, initial=me.name, max_length=100)
         ),
-        input_block(
-            B.PROFILE_BIO,
-            "About you",
-            text_input(Action.INPUT, initial=me.bio, multiline=True, max_length=1000),
-            optional=True,
-            hint="Shown on your booking page.",
-        ),
+        _bio(me),
         input_block(B.PROFILE_ZONE, "Time zone", zone_select(Action.INPUT, me.time_zone)),
         context(
             f"Signed in to Cal.com as `{me.username}` ({me.email}). "
             "Changing your time zone moves your default working hours with it."
         ),
     ]
-    meta = {"name": me.name or "", "bio": me.bio or "", "tz": me.time_zone}
-    return modal(View.PROFILE, "Your profile", blocks, submit="Save", meta=meta)
+    return modal(View.PROFILE, "Your profile", blocks, submit="Save")
 
 
 @dataclass(frozen=True)
@@ -271,21 +318,37 @@ class ProfileInput:
     bio: str
     tz: str
     errors: dict[str, str] = field(default_factory=dict)
+    changed: frozenset[str] = frozenset()  # of name, bio, time_zone
+
+    def fields(self) -> dict[str, str]:
+        """Only what changed, so a bio the modal could not show whole is never cut."""
+        every = {"name": self.name, "bio": self.bio, "time_zone": self.tz}
+        return {key: value for key, value in every.items() if key in self.changed}
 
 
 def read_profile(view: dict[str, Any]) -> ProfileInput:
-    meta = meta_of(view)
-    name = picked(view, B.PROFILE_NAME)
-    bio = picked(view, B.PROFILE_BIO)
-    name = (meta.get("name", "") if name is None else name).strip()
-    bio = (meta.get("bio", "") if bio is None else bio).strip()
-    tz = picked(view, B.PROFILE_ZONE) or str(meta.get("tz") or "UTC")
+    def shown(block_id: str) -> str:
+        return (initial_of(view, block_id) or "").strip()
+
+    def entered(block_id: str) -> str:
+        value = picked(view, block_id)
+        return shown(block_id) if value is None else value.strip()
+
+    name, bio = entered(B.PROFILE_NAME), entered(B.PROFILE_BIO)
+    tz = entered(B.PROFILE_ZONE)  # empty when Cal.com's zone was not one Slack could show
     errors = {}
     if not name:
         errors[B.PROFILE_NAME] = "Your name, please."
     if not is_zone(tz):
         errors[B.PROFILE_ZONE] = "Choose a time zone from the list."
-    return ProfileInput(name, bio, tz, errors)
+    now = {"name": name, "bio": bio, "time_zone": tz}
+    before = {
+        "name": shown(B.PROFILE_NAME),
+        "bio": shown(B.PROFILE_BIO),
+        "time_zone": shown(B.PROFILE_ZONE),
+    }
+    changed = frozenset(key for key in now if now[key] != before[key])
+    return ProfileInput(name, bio, tz, errors, changed)
 
 
 # ------------------------------------------------------------------------------ results

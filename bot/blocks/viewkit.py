@@ -185,10 +185,35 @@ def picked_many(view: dict[str, Any], block_id: str, action_id: str | None = Non
     return []
 
 
-def block_id_of(view: dict[str, Any], block_id: str) -> str | None:
-    """The full id of block `block_id` (with its rev) in `view`, for errors keyed by block."""
+def _block(view: dict[str, Any], block_id: str) -> dict[str, Any] | None:
     for block in view.get("blocks") or []:
         found = block.get("block_id") or ""
         if found == block_id or found.startswith(f"{block_id}."):
-            return found
+            return block
     return None
+
+
+def block_id_of(view: dict[str, Any], block_id: str) -> str | None:
+    """The full id of block `block_id` (with its rev) in `view`, for errors keyed by block."""
+    block = _block(view, block_id)
+    return block.get("block_id") if block else None
+
+
+_INITIAL = ("initial_value", "initial_user", "initial_date", "initial_time")
+
+
+def initial_of(view: dict[str, Any], block_id: str) -> str | None:
+    """What an input block showed when it was rendered (a submission carries the blocks):
+    comparing it with `picked` tells an edit from a field left alone."""
+    element = (_block(view, block_id) or {}).get("element") or {}
+    for key in _INITIAL:
+        if element.get(key) is not None:
+            return str(element[key])
+    chosen = element.get("initial_option")
+    return str(chosen["value"]) if isinstance(chosen, dict) else None
+
+
+def initial_many(view: dict[str, Any], block_id: str) -> list[str]:
+    """The values a checkboxes or multi-select block showed ticked when it was rendered."""
+    element = (_block(view, block_id) or {}).get("element") or {}
+    return [str(o.get("value")) for o in element.get("initial_options") or []]

@@ -6,9 +6,12 @@ so the next listing (App Home, `/cal types`, the booking modal) shows it at once
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import replace
+from typing import Any
 
-from bot.calcom.errors import Invalid
+from bot.calcom.errors import Invalid, NotFound
 from bot.calcom.models import WEEKDAYS, Availability, EventType, Me, Schedule
 from bot.runtime import Runtime
 from bot.services import event_types
@@ -22,8 +25,16 @@ class DuplicateSlug(ServiceError):
     user_message = "You already have an event type with that slug: choose another."
 
 
-def _slug_taken(error: Invalid) -> bool:
-    return "slug" in str(error.message or "").lower()
+@contextlib.contextmanager
+def _slug_checked() -> Iterator[None]:
+    """Cal.com's "slug already exists" (a 400) as DuplicateSlug, which the modal shows on
+    the slug field; any other refusal as it is."""
+    try:
+        yield
+    except Invalid as error:
+        if "slug" in str(error.message or "").lower():
+            raise DuplicateSlug() from None
+        raise
 
 
 async def create_event_type(
@@ -36,7 +47,7 @@ async def create_event_type(
     description: str = "",
     hidden: bool = False,
 ) -> EventType:
-    try:
+    with _slug_checked():
         made = await rt.calcom.create_event_type(
             link.connection_id,
             title=title,
@@ -45,39 +56,19 @@ async def create_event_type(
             description=description or None,
             hidden=hidden,
         )
-    except Invalid as error:
-        if _slug_taken(error):
-            raise DuplicateSlug() from None
-        raise
     event_types.forget(rt, link)
     return made
 
 
 async def update_event_type(
-    rt: Runtime,
-    link: Link,
-    event_type_id: int,
-    *,
-    title: str,
-    slug: str,
-    length: int,
-    description: str = "",
-    hidden: bool = False,
-) -> EventType:
-    try:
-        changed = await rt.calcom.update_event_type(
-            link.connection_id,
-            event_type_id,
-            title=title,
-            slug=slug,
-            length=length,
-            description=description,
-            hidden=hidden,
-        )
-    except Invalid as error:
-        if _slug_taken(error):
-            raise DuplicateSlug() from None
-        raise
+    rt: Runtime, link: Link, event_type_id: int, **changes: Any
+) -> EventType | None:
+    """Send only `changes` (title, slug, length, description, hidden): a field the user
+    left alone stays as Cal.com has it, whole. None when there was nothing to change."""
+    if not changes:
+        return None
+    with _slug_checked():
+        changed = await rt.calcom.update_event_type(link.connection_id, event_type_id, **changes)
     event_types.forget(rt, link)
     return changed
 
@@ -101,27 +92,35 @@ def weekly(hours: dict[str, tuple[str, str]]) -> list[Availability]:
 
 
 async def save_working_hours(
-    rt: Runtime, link: Link, hours: dict[str, tuple[str, str]], tz: str
+    rt: Runtime,
+    link: Link,
+    hours: dict[str, tuple[str, str]],
+    tz: str,
+    schedule_id: int | None,
 ) -> Schedule:
-    """Replace the default schedule's weekly hours and zone; create it when there is none.
+    """Replace the weekly hours and zone of the default schedule `schedule_id` (the one the
+    modal showed); create a default one when there was none, or it is gone since.
 
     Date overrides are left alone: the update names only availability and zone.
     """
     conn = link.connection_id
     availability = weekly(hours)
-    schedule = await rt.calcom.default_schedule(conn)
-    if schedule is None:
-        return await rt.calcom.create_schedule(
-            conn, name=SCHEDULE_NAME, time_zone=tz, availability=availability, is_default=True
-        )
-    return await rt.calcom.update_schedule(
-        conn, schedule.id, time_zone=tz, availability=availability
+    if schedule_id is not None:
+        with contextlib.suppress(NotFound):
+            return await rt.calcom.update_schedule(
+                conn, schedule_id, time_zone=tz, availability=availability
+            )
+    return await rt.calcom.create_schedule(
+        conn, name=SCHEDULE_NAME, time_zone=tz, availability=availability, is_default=True
     )
 
 
-async def save_profile(rt: Runtime, link: Link, *, name: str, bio: str, time_zone: str) -> Me:
-    """Name, bio and zone at Cal.com, and in the link the bot keeps (its name and zone)."""
-    me = await rt.calcom.update_me(link.connection_id, name=name, bio=bio, time_zone=time_zone)
+async def save_profile(rt: Runtime, link: Link, **changes: str) -> Me | None:
+    """Change `changes` (name, bio, time_zone) at Cal.com, and the link's name and zone the
+    bot keeps. Only what changed is sent; None when nothing did."""
+    if not changes:
+        return None
+    me = await rt.calcom.update_me(link.connection_id, **changes)
     rt.profiles.put(link.connection_id, me)
     rt.store.save_link(replace(link, name=me.name, time_zone=me.time_zone))
     return me

@@ -160,13 +160,7 @@ async def submit_event_type(
     if form.errors:
         await ack(response_action="errors", errors=form.errors)
         return
-    fields = {
-        "title": form.title,
-        "slug": form.slug,
-        "length": form.length,
-        "description": form.description,
-        "hidden": form.hidden,
-    }
+    fields = form.fields()  # an edit sends only what changed
 
     async def change(link: Any) -> dict[str, Any]:
         if form.event_type_id:
@@ -185,7 +179,7 @@ async def submit_schedule(rt: Runtime, ack: Any, body: dict[str, Any], client: A
         return
 
     async def change(link: Any) -> dict[str, Any]:
-        await changes.save_working_hours(rt, link, form.hours, form.tz)
+        await changes.save_working_hours(rt, link, form.hours, form.tz, form.schedule_id)
         return saved("Working hours", "Your working hours are saved.")
 
     await _submit(rt, ack, body, client, change, error_block=B.SCHEDULE_ZONE)
@@ -198,7 +192,7 @@ async def submit_profile(rt: Runtime, ack: Any, body: dict[str, Any], client: An
         return
 
     async def change(link: Any) -> dict[str, Any]:
-        await changes.save_profile(rt, link, name=form.name, bio=form.bio, time_zone=form.tz)
+        await changes.save_profile(rt, link, **form.fields())
         return saved("Your profile", "Your profile is saved.")
 
     await _submit(rt, ack, body, client, change, error_block=B.PROFILE_NAME)
