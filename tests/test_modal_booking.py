@@ -346,3 +346,16 @@ def test_message_shortcut_on_a_linked_author_books_them(
     [made] = calcom.bookings.values()
     assert made["hostId"] == calcom.account("alice").id
     assert made["attendees"][0]["email"] == "sam@acme.test"
+
+
+def test_a_failed_lookup_before_the_form_says_so_in_the_modal(
+    bot: Bot, slack: SlackEmulator, views: ViewDriver, sam
+) -> None:
+    slack.fail_next("users.info", error="fatal_error", status=200)  # who you are: unknown
+    bot.slack.command("")
+    view = views.opened()  # updated from "Looking up free times…", not left on it
+    assert "Something went wrong (ref " in text_of(view)
+    assert not has_block(view, "booking_time")
+    bot.settle()
+    # said in the modal only: no reply to the command, no DM
+    assert slack.calls_to("response_url") == [] and slack.calls_to("chat.postMessage") == []

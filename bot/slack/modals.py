@@ -61,10 +61,14 @@ async def open_booking(
     opened = await client.views_open(trigger_id=caller.trigger_id, view=loading(draft))
     view = opened["view"]
     views.opened(rt, view)
-    you = await person(rt, client, caller.team_id, caller.user_id)
-    draft = replace(draft, tz=you.tz)
-    if author and author != caller.user_id:
-        draft = await _with_author(rt, client, caller, draft, author)
+    try:
+        you = await person(rt, client, caller.team_id, caller.user_id)
+        draft = replace(draft, tz=you.tz)
+        if author and author != caller.user_id:
+            draft = await _with_author(rt, client, caller, draft, author)
+    except Exception as error:  # else the modal would say "Looking up free times…" for ever
+        await views.update(rt, client, view["id"], problem(TITLE, describe(error)["text"]))
+        return
     await _render(rt, client, caller, view["id"], draft, you)
 
 
@@ -246,8 +250,7 @@ async def _announce(
                 **confirmation(made, lead=f":white_check_mark: You booked <@{draft.host}>"),
             ),
         )
-    for user in {you, draft.host}:
-        await home.refresh(rt, client, caller.team_id, user)
+    await asyncio.gather(*(home.refresh(rt, client, caller.team_id, u) for u in {you, draft.host}))
 
 
 async def on_closed(turn: Turn, body: dict[str, Any]) -> None:
