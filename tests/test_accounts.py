@@ -139,3 +139,14 @@ def test_unexpected_error_shows_a_reference_not_a_trace(
     reply = text_of(bot.slack.reply(bot.slack.command("me")))
     assert "Something went wrong (ref " in reply
     assert "xoxb" not in reply and "RuntimeError" not in reply
+
+
+def test_me_shows_the_rest_when_one_lookup_is_refused(bot: Bot, calcom: CalcomEmulator) -> None:
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    link(bot, calcom)
+    calcom.fault("forbidden", path="/cal-com/v2/teams")  # a plan without teams
+    calcom.fault("not_found", path="/cal-com/v2/verified-resources/emails")
+    me = text_of(bot.slack.reply(bot.slack.command("me")))
+    assert "Sam Jones" in me and "Mon–Fri 09:00–17:00" in me
+    assert "*Teams*\nunavailable" in me and "*Verified emails*\nunavailable" in me
+    assert "*Calendars*\nGoogle Calendar (sam@acme.test)" in me  # the ones that answered

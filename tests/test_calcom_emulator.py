@@ -583,6 +583,14 @@ def test_faults(emu, as_alice):
         "statusCode": 500,
         "message": "Internal server error",
     }
+    emu.fault("forbidden", path="/cal-com/v2/teams")
+    emu.fault("not_found", path="/cal-com/v2/calendars")
+    forbidden = as_alice("GET", "/v2/teams")
+    assert (
+        forbidden.status_code == 403 and forbidden.json()["error"]["code"] == "ForbiddenException"
+    )
+    assert as_alice("GET", "/v2/calendars").json()["error"]["code"] == "NotFoundException"
+    assert as_alice("GET", "/v2/teams").status_code == 200
     emu.fault("delay", seconds=0.05)
     assert as_alice("GET", "/v2/me").status_code == 200
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from bot.blocks.kit import context, fields_section, header, message, section
@@ -40,19 +41,34 @@ def working_hours_text(schedule: Schedule | None) -> str:
     return f"{hours} ({schedule.time_zone})"
 
 
-def overview_message(view: AccountOverview) -> dict[str, Any]:
-    me = view.profile
-    calendars = [
+UNAVAILABLE = "unavailable"  # Cal.com would not say (AccountOverview: None)
+
+
+def _calendars(view: AccountOverview) -> str:
+    if view.calendars is None:
+        return UNAVAILABLE
+    names = [
         f"{c.integration_name}" + (f" ({c.primary.email or c.primary.name})" if c.primary else "")
         for c in view.calendars.connected
     ]
+    return ", ".join(names) or "none connected"
+
+
+def _names(items: list[Any] | None, name: Callable[[Any], str]) -> str:
+    if items is None:
+        return UNAVAILABLE
+    return ", ".join(name(item) for item in items) or "none"
+
+
+def overview_message(view: AccountOverview) -> dict[str, Any]:
+    me = view.profile
     conferencing = (
         view.conferencing.app_slug
         if view.conferencing and view.conferencing.app_slug
         else "Cal Video"
     )
-    teams = ", ".join(t.name for t in view.teams) or "none"
-    emails = ", ".join(e.email for e in view.verified_emails) or "none"
+    teams = _names(view.teams, lambda t: t.name)
+    emails = _names(view.verified_emails, lambda e: e.email)
     blocks = [
         header(me.display_name),
         section(
@@ -62,7 +78,7 @@ def overview_message(view: AccountOverview) -> dict[str, Any]:
             [
                 ("Working hours", working_hours_text(view.schedule)),
                 ("Conferencing", conferencing),
-                ("Calendars", ", ".join(calendars) or "none connected"),
+                ("Calendars", _calendars(view)),
                 ("Teams", teams),
                 ("Verified emails", emails),
             ]

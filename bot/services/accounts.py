@@ -13,7 +13,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.calcom.errors import ConnectionExpired, NotConnected, NotFound
+from bot.calcom.errors import ConnectionExpired, Forbidden, NotConnected, NotFound
 from bot.runtime import Runtime
 from bot.services import subscriptions
 from bot.services.errors import LinkPending, NotLinked
@@ -136,7 +136,8 @@ async def profile(rt: Runtime, link: Link) -> Any:
 
 @dataclass(frozen=True)
 class AccountOverview:
-    """Everything `/cal me` shows, fetched concurrently."""
+    """Everything `/cal me` shows, fetched concurrently. None for calendars, teams or
+    verified emails: Cal.com would not say (not found, or not allowed for this account)."""
 
     profile: Any
     schedule: Any
@@ -151,19 +152,21 @@ async def overview(rt: Runtime, link: Link) -> AccountOverview:
     me, schedule, conferencing, calendars, teams, emails = await asyncio.gather(
         profile(rt, link),
         rt.calcom.default_schedule(conn),
-        _optional(rt.calcom.default_conferencing(conn)),
-        rt.calcom.calendars(conn),
-        rt.calcom.teams(conn),
-        rt.calcom.verified_emails(conn),
+        rt.calcom.default_conferencing(conn),  # None on its own 404: none set
+        _optional(rt.calcom.calendars(conn)),
+        _optional(rt.calcom.teams(conn)),
+        _optional(rt.calcom.verified_emails(conn)),
     )
     return AccountOverview(me, schedule, conferencing, calendars, teams, emails)
 
 
 async def _optional(call: Any) -> Any:
-    """A lookup whose 404 means 'none set' rather than an error."""
+    """A side lookup of `/cal me`: a 404 or 403 there (a plan or scope without it) leaves
+    that line out instead of failing the whole overview."""
     try:
         return await call
-    except NotFound:
+    except (NotFound, Forbidden) as error:
+        log.info("overview lookup skipped: %s", type(error).__name__)
         return None
 
 

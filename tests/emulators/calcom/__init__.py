@@ -74,7 +74,8 @@ body ``{"triggerEvent", "createdAt", "payload"}`` (compact JSON), header
 Faults (``fault(kind, path=None, times=1, seconds=0.0)``) hit gateway requests (any path
 starting with ``path`` when given) after Maton's auth and connection checks:
 ``rate_limit`` 429 envelope with ``X-RateLimit-*-Default`` headers (Reset =
-ceil(seconds)), no Retry-After; ``error_500``; ``bare_500``; ``delay`` (then a normal
+ceil(seconds)), no Retry-After; ``error_500``; ``bare_500``; ``forbidden`` (403) and
+``not_found`` (404) in the error envelope; ``delay`` (then a normal
 answer); ``timeout`` (hangs ``seconds`` or 60 s, released when the client disconnects or
 on ``close()``). A fault whose ``path`` starts with ``/connections/`` hits the control
 plane's ``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).

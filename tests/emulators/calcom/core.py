@@ -47,7 +47,9 @@ from .slots import SlotsApi
 from .webhooks import WebhooksApi
 
 APP = "cal-com"
-FAULT_KINDS = ("rate_limit", "error_500", "bare_500", "delay", "timeout")
+FAULT_KINDS = ("rate_limit", "error_500", "bare_500", "forbidden", "not_found", "delay", "timeout")
+# answered with the error envelope, as NestJS words them
+_FAULT_ERRORS = {"forbidden": (403, "Forbidden resource"), "not_found": (404, "Not Found")}
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 RATE_LIMIT = 120  # Cal.com's default per-minute API limit, shown in the headers
 _ID_STARTS = {
@@ -536,6 +538,10 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
                 return self._answer(
                     rec, 500, {"statusCode": 500, "message": "Internal server error"}
                 )
+            if fault.kind in _FAULT_ERRORS:
+                status, message = _FAULT_ERRORS[fault.kind]
+                refusal = cal_error_body(status, message, api_path, self.now())
+                return self._answer(rec, status, refusal)
             if fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
             if fault.kind == "timeout":
