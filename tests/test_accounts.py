@@ -17,6 +17,7 @@ def link(bot: Bot, calcom: CalcomEmulator, user: str = "U1", username: str = "sa
     calcom.complete_oauth(connection_id, username)
     done = bot.slack.click("connect_done", user=user)
     assert "Connected" in text_of(bot.slack.reply(done))
+    bot.settle()  # the App Home refresh after Done, so its lookups take no later fault
 
 
 def test_connect_status_me_disconnect(bot: Bot, calcom: CalcomEmulator) -> None:

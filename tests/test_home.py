@@ -110,11 +110,12 @@ def test_home_turns_off_a_notification(
     reply = bot.slack.reply(bot.slack.command("notify me"))
     assert "your DMs" in text_of(reply)
     assert len(calcom.webhooks) == 1
+    views.home("U1")  # `/cal notify` refreshes the Home
     home = views.open_home("U1")
     assert "your DMs: all your event types" in text_of(home)
     [off] = buttons(home, "home_notify_off")
     views.press(home, "home_notify_off", value=off["value"])
-    home = views.home("U1", count=2)
+    home = views.home("U1", count=3)
     assert calcom.webhooks == {}
     assert "None yet" in text_of(home)
 
@@ -148,3 +149,20 @@ def test_reschedule_and_cancel_from_the_home(
     assert calcom.bookings[made["uid"]]["status"] == "cancelled"
     refreshed = views.home("U1", count=2)
     assert made["uid"] not in [b.get("value") for b in buttons(refreshed, "cancel_booking")]
+
+
+def test_home_follows_connect_and_disconnect(
+    bot: Bot, calcom: CalcomEmulator, views: ViewDriver
+) -> None:
+    """Done on `/cal connect` and a confirmed disconnect change what the Home must show."""
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    bot.slack.reply(bot.slack.command("connect"))
+    calcom.complete_oauth(bot.rt.store.get_link("T111", "U1").connection_id, "sam")
+    assert "Connected" in text_of(bot.slack.reply(bot.slack.click("connect_done")))
+    home = views.home("U1")
+    assert "*Sam Jones* (`sam`)" in text_of(home)
+
+    bot.slack.reply(bot.slack.command("disconnect"))
+    assert "Disconnected" in text_of(bot.slack.reply(bot.slack.click("disconnect_confirm")))
+    home = views.home("U1", count=2)
+    assert action_ids(home) == ["home_connect"]

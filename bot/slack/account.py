@@ -12,6 +12,7 @@ from bot.blocks.profile import overview_message
 from bot.ids import FRESH, Action
 from bot.runtime import Runtime
 from bot.services import accounts
+from bot.slack import home
 from bot.slack.context import Handler, Turn, action_value, handoff
 
 
@@ -61,6 +62,7 @@ async def check_connect(turn: Turn) -> None:
     result = await accounts.connect(turn.rt, turn.caller.team_id, turn.caller.user_id)
     if isinstance(result, accounts.Linked):
         await turn.reply(account_blocks.linked(result.link, newly=result.newly), replace=True)
+        home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     else:
         await turn.reply(account_blocks.connect_prompt(result.url, again=True), replace=True)
 
@@ -68,6 +70,8 @@ async def check_connect(turn: Turn) -> None:
 async def confirm_disconnect(turn: Turn) -> None:
     was_linked = await accounts.disconnect(turn.rt, turn.caller.team_id, turn.caller.user_id)
     await turn.reply(account_blocks.disconnected(was_linked), replace=True)
+    if was_linked:
+        home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
 
 
 async def keep_connection(turn: Turn) -> None:
