@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -29,6 +30,11 @@ from bot.store import Store
 log = logging.getLogger("calbot")
 
 Clock = Callable[[], datetime]
+
+# The shutdown contract (README, "Shutdown"): from SIGTERM to exit, every stage together.
+SHUTDOWN_SECONDS = 10.0
+# Of those, what is kept back for cancelling the work still running and closing.
+CANCEL_GRACE = 0.5
 
 
 def utc_now() -> datetime:
@@ -58,6 +64,7 @@ class Runtime:
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
+    _work_deadline: float | None = None  # time.monotonic(); set once shutdown begins
     _slack_clients: dict[str, AsyncWebClient] = field(default_factory=dict)
 
     @classmethod
@@ -125,18 +132,39 @@ class Runtime:
     def in_flight(self) -> int:
         return len(self._tasks)
 
-    async def drain(self, timeout: float = 10) -> None:
-        """Wait for in-flight work (used on SIGTERM), cancelling what outlives `timeout`."""
+    def begin_shutdown(self) -> None:
+        """Start the one shutdown clock (the signal handler does; else the app's lifespan).
+
+        Every stage that waits (Socket Mode, requests in progress, handed-off work, the
+        notification post in flight) waits until the same deadline, `SHUTDOWN_SECONDS`
+        less `CANCEL_GRACE` after the first call; later calls change nothing.
+        """
+        if self._work_deadline is None:
+            self._work_deadline = time.monotonic() + SHUTDOWN_SECONDS - CANCEL_GRACE
+
+    def time_left(self) -> float:
+        """Seconds the shutdown may still wait for work (starting the clock if need be)."""
+        self.begin_shutdown()
+        assert self._work_deadline is not None
+        return max(0.0, self._work_deadline - time.monotonic())
+
+    async def drain(self, timeout: float | None = None) -> None:
+        """Wait for in-flight work, by default until the shutdown deadline (starting its
+        clock: call this only to shut down), then cancel the rest and give it
+        `CANCEL_GRACE` to unwind (a row released, a connection closed)."""
         if not self._tasks:
             return
-        log.info("finishing %d task(s) in progress (at most %g s)", len(self._tasks), timeout)
-        _, pending = await asyncio.wait(set(self._tasks), timeout=timeout)
+        wait = self.time_left() if timeout is None else timeout
+        log.info("finishing %d task(s) in progress (at most %.1f s)", len(self._tasks), wait)
+        _, pending = await asyncio.wait(set(self._tasks), timeout=wait)
+        if not pending:
+            return
         for task in pending:
             task.cancel()
-        if pending:
-            log.warning("cancelled %d task(s) still running after %g s", len(pending), timeout)
+        log.warning("cancelled %d task(s) still running after %.1f s", len(pending), wait)
+        await asyncio.wait(pending, timeout=CANCEL_GRACE)
 
     async def close(self) -> None:
-        await self.drain()
+        """Release the HTTP pool and the database; `drain` first, this does not wait."""
         await self.http.aclose()
         self.store.close()

@@ -5,9 +5,12 @@ how Slack's requests arrive.
 
 On SIGTERM (or Ctrl-C): first stop taking requests (close the Socket Mode connection,
 stop accepting HTTP connections), then let requests in progress answer, then the app's
-lifespan drains handed-off work and outbox posts for up to 10 s (`Runtime.drain`), and
-the process exits 0. uvicorn on its own re-raises the signal after its graceful shutdown,
-which would end a clean drain with status 143; `CalbotServer` keeps the exit clean.
+lifespan drains handed-off work and the outbox post in flight (`Runtime.drain`), and the
+process exits 0. The signal starts one clock (`Runtime.begin_shutdown`): every stage
+waits only until its deadline, so the whole shutdown takes at most `SHUTDOWN_SECONDS`
+(10 s) however long any stage would have liked. uvicorn on its own re-raises the signal
+after its graceful shutdown, which would end a clean drain with status 143;
+`CalbotServer` keeps the exit clean.
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from socket import socket
 import uvicorn
 
 from bot.config import Settings
-from bot.runtime import Runtime
+from bot.runtime import SHUTDOWN_SECONDS, Runtime
 from bot.web import create_app
 
 log = logging.getLogger("calbot")
@@ -34,9 +37,14 @@ class CalbotServer(uvicorn.Server):
     """uvicorn's server with calbot's shutdown order and a clean exit after a signal."""
 
     def __init__(
-        self, config: uvicorn.Config, *, before_shutdown: Callable[[], Awaitable[None]] | None
+        self,
+        config: uvicorn.Config,
+        *,
+        rt: Runtime,
+        before_shutdown: Callable[[], Awaitable[None]] | None = None,
     ):
         super().__init__(config)
+        self.rt = rt
         self.before_shutdown = before_shutdown
 
     @contextlib.contextmanager
@@ -51,12 +59,23 @@ class CalbotServer(uvicorn.Server):
                 loop.remove_signal_handler(sig)
 
     def _on_signal(self, sig: signal.Signals) -> None:
-        log.info("%s received: finishing work in progress, taking no new requests", sig.name)
+        self.rt.begin_shutdown()
+        log.info(
+            "%s received: finishing work in progress (at most %g s), taking no new requests",
+            sig.name,
+            SHUTDOWN_SECONDS,
+        )
         self.handle_exit(sig, None)
 
     async def shutdown(self, sockets: list[socket] | None = None) -> None:
         if self.before_shutdown is not None:
-            await self.before_shutdown()
+            try:
+                await asyncio.wait_for(self.before_shutdown(), timeout=self.rt.time_left())
+            except TimeoutError:
+                log.warning("closing Socket Mode took too long: going on without it")
+        # uvicorn waits this long for requests in progress, then cancels them; the
+        # lifespan (bot/web.py) then has what is left of the same deadline.
+        self.config.timeout_graceful_shutdown = self.rt.time_left()
         await super().shutdown(sockets)
 
 
@@ -72,7 +91,7 @@ async def run(settings: Settings, *, port: int) -> None:
         port=port,
         log_config=None,
         access_log=False,  # bot.logs.RequestRefMiddleware writes one line a request
-        timeout_graceful_shutdown=10,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,  # CalbotServer.shutdown shortens it
         proxy_headers=True,
     )
     socket_mode = None
@@ -90,4 +109,4 @@ async def run(settings: Settings, *, port: int) -> None:
             await socket_mode.close_async()
             log.info("Socket Mode connection closed")
 
-    await CalbotServer(config, before_shutdown=stop_socket_mode).serve()
+    await CalbotServer(config, rt=rt, before_shutdown=stop_socket_mode).serve()

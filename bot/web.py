@@ -1,6 +1,7 @@
 """The Starlette ASGI app: Slack's routes, Cal.com's webhook route, the health check.
 
-Its lifespan runs the notification worker (bot/notify/worker.py) for as long as it serves.
+Its lifespan runs the notification worker (bot/notify/worker.py) for as long as it serves,
+and at shutdown waits for it and for handed-off work until the runtime's one deadline.
 """
 
 from __future__ import annotations
@@ -48,8 +49,9 @@ def create_app(rt: Runtime) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         notifier.start()
         yield
-        # One 10 s budget for both: the post in flight, and work handed off by listeners.
-        await asyncio.gather(notifier.stop(timeout=10), rt.drain(timeout=10))
+        # The shutdown's one deadline (bot/runtime.py), started by SIGTERM or else now,
+        # bounds both: the post in flight, and the work listeners handed off.
+        await asyncio.gather(notifier.stop(timeout=rt.time_left()), rt.drain())
         await rt.close()
 
     app = Starlette(
