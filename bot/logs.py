@@ -1,9 +1,14 @@
 """Logging set-up: text or JSON lines, with every token and secret redacted on the way out.
 
 Redaction sits in a handler filter rather than at call sites, so a token inside an
-exception message from a library is scrubbed too. Every line carries the reference of
-the request it belongs to (a Slack request, a webhook delivery, or `-` outside one), kept
-in a context variable so the background task a listener hands its work to inherits it.
+exception message from a library is scrubbed too. Maton's connect links (a connection's
+`url`, with its `session_token`) are capabilities like tokens and are redacted as well.
+slack_sdk and slack_bolt log whole request bodies at DEBUG (response URLs, and the
+connect button's link), so their loggers stay at INFO even when LOG_LEVEL=DEBUG.
+
+Every line carries the reference of the request it belongs to (a Slack request, a webhook
+delivery, or `-` outside one), kept in a context variable so the background task a
+listener hands its work to inherits it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ from collections.abc import Awaitable, Callable, Iterable, Iterator, MutableMapp
 from contextvars import ContextVar
 from typing import Any, TextIO
 
+from slack_bolt.logger.messages import warning_client_prioritized_and_token_skipped
+
 _TOKEN_PATTERNS = (
     re.compile(r"xox[abposre]-[A-Za-z0-9-]+"),
     re.compile(r"xapp-[A-Za-z0-9-]+"),
@@ -27,11 +34,20 @@ _TOKEN_PATTERNS = (
     re.compile(r"(?i)(sha256=)?[0-9a-f]{64}"),
     # response URLs post into a user's conversation for 30 minutes: capabilities too
     re.compile(r"(https://hooks\.slack\.com/(?:commands|actions|services)/)[^\s\"'<>]+"),
+    # Maton's OAuth link lets whoever opens it attach their Cal.com account to the connection
+    re.compile(r"(https://connect\.maton\.ai/)[^\s\"'<>]+"),
+    re.compile(r"(?i)(session_token=)[^\s&\"'<>]+"),
+    # a connection's `url` (and any url in a logged body), JSON or Python repr
+    re.compile(r"""(["']url["']\s*:\s*["']|\burl=["'])[^\s"'<>]+"""),
+    # the token in a webhook URL is a capability wherever it is written
+    re.compile(r"(/calcom/webhooks/)[^/?\s\"'<>]+"),
 )
+
+# Loggers that write request bodies at DEBUG: kept at INFO whatever LOG_LEVEL says.
+CHATTY_LOGGERS = ("slack_sdk", "slack_bolt", "calbot.bolt")
 
 
 _REF: ContextVar[str | None] = ContextVar("calbot_request_ref", default=None)
-_RUNTIME_SECRETS: set[str] = set()
 # The token in a webhook URL is a capability: never write it down.
 _PATH_SECRETS = re.compile(r"(/calcom/webhooks/)[^/?]+")
 
@@ -52,14 +68,8 @@ def request_ref(ref: str | None = None) -> Iterator[str]:
         _REF.reset(token)
 
 
-def register_secret(value: str) -> None:
-    """Redact `value` from every later log line (a secret made at run time, e.g. a webhook's)."""
-    if value and len(value) >= 6:
-        _RUNTIME_SECRETS.add(value)
-
-
 def redact(text: str, secrets: Iterable[str] = ()) -> str:
-    for secret in (*secrets, *_RUNTIME_SECRETS):
+    for secret in secrets:
         if secret and len(secret) >= 6:
             text = text.replace(secret, "[redacted]")
     for pattern in _TOKEN_PATTERNS:
@@ -85,6 +95,26 @@ class RedactingFilter(logging.Filter):
             )
             record.exc_info = None
         return True
+
+
+class QuietBoltFilter(logging.Filter):
+    """Drops Bolt's one known-harmless start-up warning, and nothing else.
+
+    AsyncApp reads SLACK_BOT_TOKEN from the environment itself even when given a client,
+    then warns that the token "will be unused" at every start: calbot passes the client
+    (built with that same token, or none in multi-workspace mode) on purpose.
+    """
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.getMessage() != warning_client_prioritized_and_token_skipped()
+
+
+def bolt_logger() -> logging.Logger:
+    """The logger calbot hands Bolt (`calbot.bolt`), with `QuietBoltFilter` on it once."""
+    logger = logging.getLogger("calbot.bolt")
+    if not any(isinstance(f, QuietBoltFilter) for f in logger.filters):
+        logger.addFilter(QuietBoltFilter())
+    return logger
 
 
 class RefFilter(logging.Filter):
@@ -153,6 +183,8 @@ def configure(
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)
     logging.getLogger("httpcore").setLevel(logging.WARNING)
+    for name in CHATTY_LOGGERS:
+        logging.getLogger(name).setLevel(max(logging.INFO, logging.getLevelName(level)))
 
 
 ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]

@@ -6,6 +6,7 @@ SIGTERM test runs the real `calbot serve` in a subprocess against the emulators.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import json
 import logging
@@ -29,7 +30,9 @@ import httpx
 import pytest
 
 from bot import logs
+from bot.config import Settings
 from bot.runtime import Runtime
+from bot.slack.app import build_app
 from bot.store import Link, Store, migrations
 from bot.web import create_app
 from tests.conftest import (
@@ -94,7 +97,9 @@ def test_a_full_flow_logs_with_references_and_without_secrets(
         assert install(bot, slack, "T111", team_token, redirect_uri=None).status_code == 200
         calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
         bot.slack.reply(bot.slack.command("connect"))
-        calcom.complete_oauth(rt.store.get_link("T111", "U1").connection_id, "sam")
+        connection_id = rt.store.get_link("T111", "U1").connection_id
+        connect_url = calcom.connections[connection_id].url  # Maton's OAuth link: a capability
+        calcom.complete_oauth(connection_id, "sam")
         assert "Connected" in text_of(bot.slack.reply(bot.slack.click("connect_done")))
         assert "Sam Jones" in text_of(bot.slack.reply(bot.slack.command("me")))
         # Notifications: a webhook with a secret, a signed delivery, a post to Slack.
@@ -126,6 +131,7 @@ def test_a_full_flow_logs_with_references_and_without_secrets(
         "client secret": slack.client_secret,
         "installed bot token": team_token,
         "env bot token": BOT_TOKEN,
+        "Maton connect URL": connect_url,
         **{f"webhook secret {i}": h["secret"] for i, h in enumerate(calcom.webhooks.values())},
         **{
             f"webhook token {i}": r.path.rsplit("/", 1)[1]
@@ -139,6 +145,9 @@ def test_a_full_flow_logs_with_references_and_without_secrets(
     entries = [json.loads(line) for line in text.splitlines()]  # JSON lines, every one
     assert {"time", "level", "logger", "ref", "message"} <= set(entries[0])
     assert any(e["level"] == "DEBUG" for e in entries)  # LOG_LEVEL=DEBUG reached the root
+    # ...but not the Slack libraries, which would write every request body down.
+    chatty = [e for e in entries if e["logger"].startswith(logs.CHATTY_LOGGERS)]
+    assert not [e for e in chatty if e["level"] == "DEBUG"]
     # Every Slack request is logged under a reference its background work shares.
     connect = next(e for e in entries if e["message"].startswith("slack command /cal connect"))
     assert connect["ref"] != "-"
@@ -168,16 +177,44 @@ def _webhook_posts(calcom: CalcomEmulator) -> list[Any]:
     return [r for r in calcom.requests if "/calcom/webhooks/" in getattr(r, "path", "")]
 
 
-def test_redaction_covers_tokens_signatures_and_registered_secrets() -> None:
-    logs.register_secret("a-secret-made-at-run-time")
+def test_redaction_covers_tokens_signatures_and_capability_urls() -> None:
     line = logs.redact(
-        "token xoxb-123-abc app xapp-1-A1 sig v0=" + "a" * 64 + " hook a-secret-made-at-run-time"
+        "token xoxb-123-abc app xapp-1-A1 sig v0=" + "a" * 64 + " hook /calcom/webhooks/HoOk-t0k"
         " reply to https://hooks.slack.com/commands/T1/22/AbCdEf1234 now; configured-secret",
         ["configured-secret"],
     )
-    for secret in ("xoxb-123", "xapp-1", "a" * 64, "a-secret-made", "AbCdEf1234", "configured"):
+    for secret in ("xoxb-123", "xapp-1", "a" * 64, "HoOk-t0k", "AbCdEf1234", "configured"):
         assert secret not in line
     assert "https://hooks.slack.com/commands/[redacted] now" in line
+
+    # Maton's connect link, however it is written down: bare, in JSON, in a Python repr.
+    link = logs.redact("open https://connect.maton.ai/?session_token=Sess10n-t0k&x=1 now")
+    assert link == "open https://connect.maton.ai/[redacted] now"
+    assert logs.redact("?app=cal&session_token=Sess10n-t0k") == "?app=cal&session_token=[redacted]"
+    body = logs.redact(
+        '{"type": "button", "url": "http://maton.test/oauth/c-1"} '
+        "{'url': 'http://maton.test/oauth/c-2'} Connection(url='http://maton.test/oauth/c-3')"
+    )
+    assert "maton.test" not in body and body.count("[redacted]") == 3
+
+
+def test_the_app_starts_without_warnings_when_the_bot_token_is_in_the_environment(
+    settings: Settings, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Bolt reads SLACK_BOT_TOKEN itself and warns, at every start, that it goes unused.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    rt = Runtime.create(settings)
+    try:
+        with caplog.at_level(logging.WARNING):
+            build_app(rt)
+            build_app(rt)  # the filter is added once, however many apps are built
+    finally:
+        asyncio.run(rt.close())
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert sum(isinstance(f, logs.QuietBoltFilter) for f in logs.bolt_logger().filters) == 1
+    with caplog.at_level(logging.WARNING):  # any other Bolt warning still gets through
+        logs.bolt_logger().warning("something else")
+    assert [r.getMessage() for r in caplog.records] == ["something else"]
 
 
 # --------------------------------------------------------------------- SIGTERM

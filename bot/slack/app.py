@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import logging
-
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.logs import bolt_logger
 from bot.runtime import Runtime
 from bot.slack import (
     account,
@@ -40,7 +39,7 @@ def build_app(rt: Runtime) -> AsyncApp:
         client=client,
         signing_secret=settings.slack_signing_secret,
         process_before_response=True,
-        logger=logging.getLogger("calbot.bolt"),
+        logger=bolt_logger(),  # drops Bolt's "`token` will be unused" warning (bot/logs.py)
         **install.bolt_options(rt, client),
     )
     requestlog.register(app)
