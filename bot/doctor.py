@@ -2,32 +2,37 @@
 
 One line per check, `ok`, `warn` (works, but something is off) or `FAIL` followed by what
 to do; the exit status is 1 when any check fails. Checks: the environment, the database
-(writable, migrated), Slack (each bot token's auth.test and granted scopes against
+(there, writable, migrated), Slack (each bot token's auth.test and granted scopes against
 `BOT_SCOPES`, the OAuth client credentials, the Socket Mode app token), the Maton key (by
 listing connections) and PUBLIC_URL answering `/healthz`.
 
-It changes nothing: no migration, no message, no connection. Each network check has a
-short timeout so a dead service costs seconds, not minutes.
+It changes nothing: no migration, no message, no connection. The database is opened
+read-only (`?mode=ro`): a missing file is reported, not created, and a file is never
+switched to WAL. Each network check has a short timeout so a dead service costs
+seconds, not minutes.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import os
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal, TextIO
 
 import httpx
+import sqlite_utils
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.calcom.connections import MatonConnections
 from bot.calcom.errors import BadApiKey, CalcomError
 from bot.config import ConfigError, Settings, load_settings
-from bot.installations import installation_store
 from bot.slack.install import BOT_SCOPES, INSTALL_PATH
-from bot.store import Store
+from bot.store import migrations
 
 TIMEOUT = 5.0
 PROBE_CODE = "calbot-doctor-probe"  # an OAuth code Slack cannot know: only the credentials count
@@ -67,34 +72,51 @@ def check_configuration(env: Mapping[str, str]) -> tuple[Settings | None, list[F
     return settings, [_ok("configuration", f"{mode}, {install}")]
 
 
+@contextlib.contextmanager
+def read_only(path: str) -> Iterator[sqlite3.Connection]:
+    """The database file opened read-only: SQLite refuses to create or change it."""
+    conn = sqlite3.connect(f"{Path(path).resolve().as_uri()}?mode=ro", uri=True, timeout=TIMEOUT)
+    try:
+        yield conn
+    finally:
+        conn.close()
+
+
 def check_database(settings: Settings) -> list[Finding]:
     path = settings.database_path
+    folder = Path(path).resolve().parent
+    if not os.path.exists(path):
+        where = (
+            f"its directory {folder} does not exist either: create it, then"
+            if not folder.is_dir()
+            else "if this is a new install,"
+        )
+        return [
+            _fail(
+                "database",
+                f"{path} does not exist: {where} run `calbot migrate` (or start `calbot "
+                "serve`) to create it; if the data lives elsewhere, point DATABASE_PATH at it",
+            )
+        ]
     try:
-        store = Store(path)
+        with read_only(path) as conn:
+            pending = [m.name for m in migrations.pending(sqlite_utils.Database(conn))]
     except sqlite3.Error as exc:
         return [
             _fail(
                 "database",
-                f"cannot open {path} ({exc}): point DATABASE_PATH at a file in a directory "
-                "that exists and that calbot may write",
+                f"cannot read {path} ({exc}): DATABASE_PATH must be calbot's SQLite file, "
+                "readable by the user calbot runs as",
             )
         ]
-    try:
-        try:
-            store.db.execute("BEGIN IMMEDIATE")
-            store.db.execute("create table _calbot_doctor_probe (x)")
-        finally:
-            if store.db.conn.in_transaction:
-                store.db.execute("ROLLBACK")
-    except sqlite3.Error as exc:
-        store.close()
+    # SQLite writes beside the file too (the WAL and its index): both must be writable.
+    if not (os.access(path, os.W_OK) and os.access(folder, os.W_OK)):
         return [
-            _fail("database", f"{path} is not writable ({exc}): give calbot write access to it")
+            _fail(
+                "database",
+                f"{path} or its directory is not writable: give calbot write access to both",
+            )
         ]
-    try:
-        pending = store.pending_migrations()
-    finally:
-        store.close()
     if pending:
         return [
             _fail(
@@ -174,24 +196,25 @@ async def _check_oauth_client(settings: Settings) -> list[Finding]:
 
 
 def _installed_teams(settings: Settings) -> list[tuple[str, str]]:
-    """(team id, bot token) of every workspace that installed the app, newest token each."""
-    store = installation_store(settings.database_path, settings.slack_client_id or "")
-    conn = sqlite3.connect(settings.database_path)
+    """(team id, bot token) of every workspace that installed the app, newest token each.
+
+    Read from slack_sdk's `slack_bots` table directly, read-only: its installation store
+    would create its tables in a database that lacks them.
+    """
     try:
-        rows = conn.execute(
-            "select distinct team_id from slack_bots where client_id = ? order by team_id",
-            [settings.slack_client_id],
-        ).fetchall()
+        with read_only(settings.database_path) as conn:
+            rows = conn.execute(
+                "select team_id, bot_token from slack_bots "
+                "where client_id = ? and enterprise_id = '' and bot_token is not null "
+                "order by team_id, installed_at desc, id desc",
+                [settings.slack_client_id],
+            ).fetchall()
     except sqlite3.Error:
         return []
-    finally:
-        conn.close()
-    teams = []
-    for (team_id,) in rows:
-        bot = store.find_bot(enterprise_id=None, team_id=team_id)
-        if bot is not None and bot.bot_token:
-            teams.append((team_id, bot.bot_token))
-    return teams
+    newest: dict[str, str] = {}
+    for team_id, token in rows:
+        newest.setdefault(team_id, token)
+    return list(newest.items())
 
 
 async def check_slack(settings: Settings) -> list[Finding]:

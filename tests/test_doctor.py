@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Callable
@@ -117,19 +118,48 @@ def test_public_url_answered_by_something_else(good_env: dict, slack: SlackEmula
     assert "answered 404, not calbot's health check" in next(x for x in lines if "public url" in x)
 
 
-def test_database_in_a_missing_directory_and_one_not_migrated(
+def test_a_missing_database_fails_with_what_to_do_and_is_not_created(
     good_env: dict, tmp_path: Path
 ) -> None:
-    missing = str(tmp_path / "no" / "such" / "dir" / "calbot.db")
-    status, lines = run_doctor({**good_env, "DATABASE_PATH": missing})
+    missing = tmp_path / "calbot-new.db"
+    status, lines = run_doctor({**good_env, "DATABASE_PATH": str(missing)})
     assert status == 1 and status_of(lines, "database") == "FAIL"
-    assert "cannot open" in next(x for x in lines if "database" in x)
+    line = next(x for x in lines if "database" in x)
+    assert "does not exist" in line and "calbot migrate" in line
+    assert not missing.exists()  # a check creates nothing
 
-    fresh = str(tmp_path / "fresh.db")
-    status, lines = run_doctor({**good_env, "DATABASE_PATH": fresh})
+    in_no_dir = tmp_path / "no" / "such" / "dir" / "calbot.db"
+    status, lines = run_doctor({**good_env, "DATABASE_PATH": str(in_no_dir)})
+    line = next(x for x in lines if "database" in x)
+    assert status == 1 and "directory" in line and "does not exist" in line
+    assert not (tmp_path / "no").exists()
+
+
+def test_a_database_not_migrated_is_reported_and_left_as_it_was(
+    good_env: dict, tmp_path: Path
+) -> None:
+    # A file some other tool made, in SQLite's default rollback-journal mode.
+    other = tmp_path / "other.db"
+    conn = sqlite3.connect(other)
+    conn.execute("create table notes (x)")
+    conn.commit()
+    conn.close()
+    before = other.read_bytes()
+
+    status, lines = run_doctor({**good_env, "DATABASE_PATH": str(other)})
     assert status == 1
     line = next(x for x in lines if "database" in x)
     assert "migration(s) are pending" in line and "calbot migrate" in line
+    assert other.read_bytes() == before  # not switched to WAL, nothing migrated
+    conn = sqlite3.connect(other)
+    try:
+        assert conn.execute("pragma journal_mode").fetchone() == ("delete",)
+    finally:
+        conn.close()
+
+    (tmp_path / "junk.db").write_text("not a database " * 100)
+    status, lines = run_doctor({**good_env, "DATABASE_PATH": str(tmp_path / "junk.db")})
+    assert status == 1 and "cannot read" in next(x for x in lines if "database" in x)
 
 
 def test_a_configuration_error_lists_every_problem(good_env: dict) -> None:
