@@ -1,6 +1,9 @@
 """The `calbot` command line: serve, doctor, and admin commands for links.
 
 A configuration problem is printed as one list and exits with status 2, never a traceback.
+Admin commands read only the variables they use (`migrate` and `links` just DATABASE_PATH;
+`link` also MATON_API_KEY and MATON_GATEWAY_URL), so they run from any shell on the host;
+a failed admin command says why and exits with status 1.
 """
 
 from __future__ import annotations
@@ -11,8 +14,9 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from urllib.parse import urlparse
 
-from bot.config import ConfigError, Settings, load_settings
+from bot.config import VARIABLES, ConfigError, Settings, load_settings
 
 log = logging.getLogger("calbot")
 
@@ -23,6 +27,21 @@ def _settings() -> Settings:
     except ConfigError as error:
         print(error, file=sys.stderr)
         raise SystemExit(2) from None
+
+
+def _variable(name: str) -> str:
+    """One variable from the environment (or its default), for commands needing only a few."""
+    variable = next(v for v in VARIABLES if v.name == name)
+    value = (os.environ.get(name) or "").strip() or variable.default
+    problem = None
+    if value is None:
+        problem = f"{name} is missing: {variable.purpose}"
+    elif name.endswith("_URL") and urlparse(value).scheme not in ("http", "https"):
+        problem = f"{name} is not an http(s) URL ({variable.purpose})"
+    if problem is not None:
+        print(ConfigError([problem]), file=sys.stderr)
+        raise SystemExit(2)
+    return value or ""
 
 
 def serve(port: int | None) -> None:
@@ -45,7 +64,7 @@ def migrate() -> None:
     """Apply pending migrations (also done by `calbot serve` at start-up)."""
     from bot.store import Store
 
-    store = Store(_settings().database_path)
+    store = Store(_variable("DATABASE_PATH"))
     pending = store.pending_migrations()
     store.migrate()
     store.close()
@@ -55,14 +74,52 @@ def migrate() -> None:
 def links() -> None:
     from bot.store import Store
 
-    settings = _settings()
-    store = Store(settings.database_path)
+    store = Store(_variable("DATABASE_PATH"))
     store.migrate()
     for link in store.links():
         print(
             f"{link.team_id}\t{link.user_id}\t{link.status}\t{link.username or '-'}\t"
             f"{link.email or '-'}\t{link.connection_id}"
         )
+
+
+def link(team_id: str | None, user_id: str, connection_id: str) -> None:
+    """Record an ACTIVE link for a Slack user through an existing Maton connection."""
+    from bot.admin import AdminError, choose_team, link_existing
+    from bot.calcom.client import CalcomClient
+    from bot.calcom.transport import make_http_client
+    from bot.store import Store
+
+    api_key = _variable("MATON_API_KEY")
+    gateway = _variable("MATON_GATEWAY_URL").rstrip("/")
+    store = Store(_variable("DATABASE_PATH"))
+
+    async def run() -> None:
+        async with make_http_client() as http:
+            calcom = CalcomClient(http, gateway_url=gateway, api_key=api_key)
+            team = choose_team(store, team_id)
+            made, replaced = await link_existing(
+                store, calcom, team_id=team, user_id=user_id, connection_id=connection_id
+            )
+        print(
+            f"linked {made.team_id}/{made.user_id} to Cal.com user {made.username} "
+            f"({made.name or '-'}, {made.email or '-'}, {made.time_zone or '-'}) "
+            f"through connection {made.connection_id}"
+        )
+        if replaced is not None:
+            print(
+                f"replaced connection {replaced.connection_id}, left as it is at Maton "
+                "(delete it there if nobody uses it)"
+            )
+
+    try:
+        store.migrate()
+        asyncio.run(run())
+    except AdminError as error:
+        print(f"calbot link: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    finally:
+        store.close()
 
 
 def main(argv: Sequence[str] | None = None) -> None:
@@ -75,6 +132,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     sub.add_parser("doctor", help="check the configuration against Slack, Maton and PUBLIC_URL")
     sub.add_parser("migrate", help="apply pending database migrations")
     sub.add_parser("links", help="list linked Slack users and their Maton connections")
+    link_parser = sub.add_parser(
+        "link", help="link a Slack user to an existing, ACTIVE Maton connection"
+    )
+    link_parser.add_argument("--team", help="Slack workspace id (default: the only one known)")
+    link_parser.add_argument("user", help="Slack user id, U…")
+    link_parser.add_argument("connection", help="Maton connection id (its connection_id)")
     args = parser.parse_args(argv)
     if args.command == "serve":
         serve(args.port)
@@ -84,6 +147,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         migrate()
     elif args.command == "links":
         links()
+    elif args.command == "link":
+        link(args.team, args.user, args.connection)
 
 
 if __name__ == "__main__":
