@@ -166,6 +166,12 @@ def posts_to(slack: SlackEmulator, channel: str, count: int = 1) -> list[dict[st
     return slack.messages[channel]
 
 
+def home_publishes(slack: SlackEmulator, count: int) -> None:
+    """Wait until U1's Home was published `count` times, and no more."""
+    slack.wait_for("views.publish", lambda c: c.args.get("user_id") == "U1", count=count)
+    assert len([c for c in slack.calls_to("views.publish") if c.args["user_id"] == "U1"]) == count
+
+
 def rows(bot: Bot) -> list[dict[str, Any]]:
     return list(bot.rt.store.db["outbox"].rows_where(order_by="id"))
 
@@ -553,9 +559,11 @@ def test_the_host_confirms_a_request_and_nobody_else_can(
     assert calcom.bookings[booking["uid"]]["status"] == "pending"
     assert slack.calls_to("views.open") == []
 
+    home_publishes(slack, 1)  # subscribing published the Home once
     bot.slack.click("notify_confirm", value=ref, user="U1", channel=sales)
     [update] = slack.wait_for("chat.update", lambda c: c.ok)
     assert calcom.bookings[booking["uid"]]["status"] == "accepted"
+    home_publishes(slack, 2)  # the host's Home shows the booking confirmed
     updated = slack.messages[sales][0]
     assert "Confirmed by <@U1>" in text_of(updated)
     assert "notify_confirm" not in action_ids(updated)
@@ -571,6 +579,7 @@ def test_the_host_declines_a_request_with_a_reason(
     subscribe(bot, "me")
     booking, message = _request(bot, calcom, slack, sam, "D1", 16)
     ref = _button_value(message, "notify_decline")
+    home_publishes(slack, 1)  # subscribing published the Home once
     bot.slack.click("notify_decline", value=ref, channel="D1")
     [opened] = slack.wait_for("views.open", lambda c: c.ok)
     view = opened.response["view"]
@@ -580,6 +589,7 @@ def test_the_host_declines_a_request_with_a_reason(
     stored = calcom.bookings[booking["uid"]]
     assert stored["status"] == "rejected" and stored["rejectionReason"] == "Fully booked"
     assert "Declined by <@U1>: Fully booked" in text_of(slack.messages["D1"][0])
+    home_publishes(slack, 2)  # the host's Home no longer shows the request
 
 
 # --- reschedules and Cal.com's quirks --------------------------------------------------------

@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services import approvals, subscriptions
 from bot.services.accounts import require_link
 from bot.services.errors import ServiceError
+from bot.slack import home
 from bot.slack.context import Handler, Turn, handoff, turn_for
 
 
@@ -71,6 +72,7 @@ async def subscribe(turn: Turn, command: grammar.NotifySubscribe) -> None:
         rt, link, command.channel_id, command.type_query, command.triggers
     )
     await turn.reply(blocks.subscribed(sub, updated=updated))
+    _refresh_home(turn)
 
 
 async def show_list(turn: Turn, command: grammar.NotifyList | None = None) -> None:
@@ -85,6 +87,12 @@ async def turn_off(turn: Turn, command: grammar.NotifyOff) -> None:
         turn.rt, link, caller.team_id, caller.user_id, command.channel_id
     )
     await turn.reply(blocks.turned_off(command.channel_id, count))
+    _refresh_home(turn)
+
+
+def _refresh_home(turn: Turn) -> None:
+    """The caller's Home lists their subscriptions and pending requests: show the change."""
+    home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
 
 
 COMMANDS: dict[type, Handler] = {
@@ -107,6 +115,7 @@ async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
     link = turn.rt.store.get_link(caller.team_id, caller.user_id)
     await subscriptions.unsubscribe_one(turn.rt, link, _ref(body))
     await show_list(turn)
+    _refresh_home(turn)
 
 
 async def _show_decision(
@@ -124,6 +133,7 @@ async def _show_decision(
 async def on_confirm(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
     request = await approvals.confirm(turn.rt, caller.team_id, caller.user_id, _ref(body))
+    _refresh_home(turn)
     await _show_decision(turn, request, confirmed=True)
 
 
@@ -141,6 +151,7 @@ async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
 async def finish_decline(turn: Turn, ref: int, reason: str) -> None:
     caller = turn.caller
     request = await approvals.decline(turn.rt, caller.team_id, caller.user_id, ref, reason)
+    _refresh_home(turn)
     await _show_decision(turn, request, confirmed=False, reason=reason or None)
 
 
