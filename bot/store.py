@@ -114,6 +114,26 @@ def m004_slack_oauth_stores(db: sqlite_utils.Database) -> None:
         db.execute(statement)
 
 
+@migrations()
+def m005_subscriptions_one_per_place(db: sqlite_utils.Database) -> None:
+    """One subscription per owner, place (channel or DM) and scope (event type or all), so
+    two `/cal notify #sales` at once, even from two processes, cannot make two.
+
+    Duplicates made before this are dropped, the oldest kept (their Cal.com webhooks stay
+    behind, and what those deliver is answered 404: an unknown token).
+    """
+    place = "team_id, user_id, ifnull(channel_id, ''), ifnull(event_type_id, 0)"
+    extra = (
+        "select id from subscriptions where id not in "
+        f"(select min(id) from subscriptions group by {place})"
+    )
+    db.execute(
+        f"delete from outbox where token in (select token from subscriptions where id in ({extra}))"
+    )
+    db.execute(f"delete from subscriptions where id in ({extra})")
+    db.execute(f"create unique index subscriptions_place on subscriptions ({place})")
+
+
 @dataclass(frozen=True)
 class Link:
     """One Slack user's Cal.com account, reached through one Maton connection."""

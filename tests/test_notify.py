@@ -24,7 +24,7 @@ import pytest
 
 from bot.config import Settings
 from bot.notify import events, tables
-from bot.notify.worker import LEASE
+from bot.notify.worker import LEASE, Notifier
 from bot.runtime import Runtime
 from bot.store import Store
 from bot.web import create_app
@@ -39,14 +39,18 @@ BOOKINGS_V = "2024-08-13"
 
 
 class FakeSleep:
-    """The worker's sleep: moves the shared clock by the wait and returns at once."""
+    """The worker's sleep: moves the shared clock by the wait and returns at once; or, once
+    `frozen`, never returns, so time moves only by `NotifyBot.tick`."""
 
     def __init__(self, clock: Clock):
         self.clock = clock
         self.waits: list[float] = []
+        self.frozen = False
 
     async def __call__(self, seconds: float) -> None:
         self.waits.append(seconds)
+        if self.frozen:
+            await asyncio.Event().wait()  # the worker's idle ends on a wake instead
         self.clock.advance(seconds=seconds)
         await asyncio.sleep(0)
 
@@ -76,6 +80,18 @@ class Settled:
 class NotifyBot(Bot):
     settled: Settled = field(default_factory=Settled)
     sleep: FakeSleep | None = None
+    notifier: Notifier | None = None
+
+    def tick(self, seconds: float) -> None:
+        """Move the clock by `seconds` and have the worker look for due rows again."""
+        assert self.sleep is not None and self.server is not None and self.notifier is not None
+        self.sleep.clock.advance(seconds=seconds)
+        notifier = self.notifier
+
+        async def wake() -> None:
+            notifier.wake()
+
+        self.server.call(wake)
 
 
 @contextmanager
@@ -94,7 +110,15 @@ def running_bot(
     rt.settings = replace(rt.settings, public_url=server.url)
     driver = SlackDriver(server.url, SIGNING_SECRET, slack)
     try:
-        yield NotifyBot(url=server.url, rt=rt, slack=driver, settled=settled, sleep=sleep)
+        yield NotifyBot(
+            url=server.url,
+            rt=rt,
+            slack=driver,
+            server=server,
+            settled=settled,
+            sleep=sleep,
+            notifier=app.state.notifier,
+        )
     finally:
         driver.close()
         server.stop()

@@ -5,18 +5,25 @@ the App Home shown again after each change. Harness and helpers: tests/test_noti
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.config import Settings
-from tests.conftest import Bot, Clock, link_user
+from bot.grammar import ALL_TRIGGERS
+from bot.notify import events, tables
+from bot.services import subscriptions
+from bot.store import Store, migrations
+from tests.conftest import Bot, Clock, link_user, make_settings
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.slackdriver import text_of
 from tests.test_notify import (
     NotifyBot,
+    delivery,
     home_publishes,
     only_subscription,
     running_bot,
@@ -40,6 +47,108 @@ def sam(bot: Bot, calcom: CalcomEmulator) -> Any:
 def sales(slack: SlackEmulator) -> str:
     slack.add_channel("C900", "sales", members={"U1", "U2"})
     return "C900"
+
+
+# --- two subscribes at once ----------------------------------------------------------------
+
+
+def _webhook_calls(calcom: CalcomEmulator, method: str) -> int:
+    return sum(
+        1
+        for r in calcom.gateway_requests()
+        if r.method == method and r.path.startswith("/cal-com/v2/webhooks")
+    )
+
+
+def test_two_quick_subscribes_to_one_channel_make_one_subscription(
+    bot: NotifyBot, calcom: CalcomEmulator, sam: Any, sales: str
+) -> None:
+    link = bot.rt.store.get_link("T111", "U1")
+    assert link is not None and bot.server is not None
+
+    async def twice() -> list[tuple[tables.Subscription, bool]]:
+        return await asyncio.gather(
+            subscriptions.subscribe(bot.rt, link, sales, None, ALL_TRIGGERS),
+            subscriptions.subscribe(bot.rt, link, sales, None, ("cancelled",)),
+        )
+
+    (first, updated_first), (second, updated_second) = bot.server.call(twice)
+    assert (updated_first, updated_second) == (False, True) and first.id == second.id
+    sub = only_subscription(bot)
+    assert sub.triggers == ("cancelled",)
+    [hook] = calcom.webhooks.values()
+    assert hook["triggers"] == events.calcom_triggers(["cancelled"])
+    assert hook["subscriberUrl"].endswith(sub.token)
+    # the second waited for the first instead of making a webhook only to delete it
+    assert (_webhook_calls(calcom, "POST"), _webhook_calls(calcom, "DELETE")) == (1, 0)
+
+
+def test_two_processes_subscribing_one_channel_at_once_make_one_subscription(
+    tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, clock: Clock
+) -> None:
+    settings = make_settings(tmp_path, calcom, slack, PUBLIC_URL="http://127.0.0.1:1")
+    with running_bot(settings, clock, slack) as one, running_bot(settings, clock, slack) as two:
+        link = link_user(one, calcom, "U1", "sam")
+        assert one.server is not None and two.server is not None
+        # The first webhook made at Cal.com answers late: the other process's subscribe
+        # looks, finds nothing and finishes meanwhile (or, if it is slower, it is the one
+        # that finds the other's row), so both made a webhook and only one row may exist.
+        calcom.fault("delay", path="/cal-com/v2/webhooks", seconds=0.5)
+        later = asyncio.run_coroutine_threadsafe(
+            subscriptions.subscribe(one.rt, link, None, None, ALL_TRIGGERS), one.server.loop
+        )
+
+        async def meanwhile() -> tuple[tables.Subscription, bool]:
+            return await subscriptions.subscribe(two.rt, link, None, None, ("created",))
+
+        results = [two.server.call(meanwhile), later.result(10)]
+        [sub] = tables.subscriptions_of(one.rt.store.db, "T111", "U1")
+        assert sorted(updated for _, updated in results) == [False, True]
+        assert all(s.id == sub.id for s, _ in results)
+        [hook] = calcom.webhooks.values()
+        assert hook["subscriberUrl"].endswith(sub.token)
+        assert (_webhook_calls(calcom, "POST"), _webhook_calls(calcom, "DELETE")) == (2, 1)
+
+
+def test_duplicates_made_before_the_unique_index_are_dropped_oldest_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "old.db")
+    migrations.apply(store.db, stop_before="m005_subscriptions_one_per_place")
+    made = [
+        tables.insert_subscription(
+            store.db,
+            token=f"tok-{n}",
+            team_id="T111",
+            user_id="U1",
+            channel_id=channel,
+            event_type_id=None,
+            event_type_title=None,
+            triggers=ALL_TRIGGERS,
+            webhook_id=f"wh-{n}",
+            secret="s",
+            created_at="2026-11-25T15:00:00+00:00",
+        )
+        for n, channel in enumerate(["C900", "C900", None, None, "C901"])
+    ]
+    key = events.read_delivery(delivery("BOOKING_CREATED")).dedupe("tok-1")
+    tables.enqueue(
+        store.db,
+        token="tok-1",
+        team_id="T111",
+        dedupe_key=key,
+        trigger_event="BOOKING_CREATED",
+        booking_uid="b",
+        rescheduled_from=None,
+        body="{}",
+        now=0.0,
+    )
+    store.migrate()
+    left = tables.subscriptions_of(store.db, "T111", "U1")
+    assert [s.token for s in left] == ["tok-0", "tok-2", "tok-4"]
+    assert list(store.db["outbox"].rows) == []  # the dropped one's rows went with it
+    again = dict(made[0].__dict__, token="tok-9")
+    del again["id"], again["broken"]
+    assert tables.insert_subscription(store.db, **again) is None
+    store.close()
 
 
 # --- the App Home follows ------------------------------------------------------------------

@@ -72,9 +72,14 @@ def subscriptions_to(
     )
 
 
-def insert_subscription(db: sqlite_utils.Database, **fields: Any) -> Subscription:
+def insert_subscription(db: sqlite_utils.Database, **fields: Any) -> Subscription | None:
+    """The new subscription; None when its owner has one to the same place and scope
+    already (another process made it meanwhile: the unique index `subscriptions_place`)."""
     record = {**fields, "triggers": ",".join(fields["triggers"])}
-    sub_id = db["subscriptions"].insert(record).last_pk
+    try:
+        sub_id = db["subscriptions"].insert(record).last_pk
+    except sqlite3.IntegrityError:
+        return None
     found = subscription_by_id(db, int(sub_id))
     assert found is not None
     return found

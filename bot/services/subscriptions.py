@@ -7,17 +7,20 @@ checks the signature and where the message goes. Token (192 bits) and secret (32
 bytes) come from `secrets`, and both live only in SQLite and at Cal.com.
 
 Subscribing the same place to the same scope again changes the existing webhook's
-triggers instead of adding a second one.
+triggers instead of adding a second one, even when both commands arrive at once.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import logging
 import secrets
+import weakref
 from collections.abc import Iterable
 
 from bot.calcom.errors import CalcomError, NotFound
+from bot.calcom.models import EventType
 from bot.notify import events, tables
 from bot.notify.tables import Subscription
 from bot.runtime import Runtime
@@ -62,33 +65,74 @@ async def subscribe(
     triggers: Iterable[str],
 ) -> tuple[Subscription, bool]:
     """Subscribe `channel_id` (None: the owner's DM); the subscription, and whether it
-    replaced the triggers of one that existed."""
+    replaced the triggers of one that existed.
+
+    Looking for an existing subscription and creating one are a few awaits apart, so two
+    quick `/cal notify #sales` would both find none: the owner's lock serialises them in
+    this process, and the unique index catches a second process (its webhook is deleted
+    and the one subscription updated instead)."""
     require_public_url(rt)
     chosen = tuple(triggers)
     event_type = await event_types.resolve(rt, link, type_query) if type_query else None
     et_id = event_type.id if event_type else None
-    wanted = events.calcom_triggers(chosen)
-    db = rt.store.db
-    existing = next(
-        (
-            s
-            for s in tables.subscriptions_to(db, link.team_id, link.user_id, channel_id)
-            if s.event_type_id == et_id
-        ),
-        None,
-    )
-    if existing is not None:
-        webhook_id = await _retarget(rt, link, existing, wanted)
-        tables.update_subscription(db, existing.id, triggers=chosen, webhook_id=webhook_id)
-        updated = tables.subscription_by_id(db, existing.id)
-        assert updated is not None
-        return updated, True
+    async with _owner_lock(link.team_id, link.user_id):
+        existing = _existing(rt, link, channel_id, et_id)
+        if existing is None:
+            sub = await _create(rt, link, channel_id, event_type, chosen)
+            if sub is not None:
+                return sub, False
+            existing = _existing(rt, link, channel_id, et_id)
+            if existing is None:
+                raise RuntimeError("subscription conflict without a subscription")
+        return await _update(rt, link, existing, chosen), True
+
+
+def _owner_lock(team_id: str, user_id: str) -> asyncio.Lock:
+    """One lock per owner and event loop (an asyncio lock belongs to one loop)."""
+    locks = _OWNER_LOCKS.setdefault(asyncio.get_running_loop(), {})
+    return locks.setdefault((team_id, user_id), asyncio.Lock())
+
+
+_OWNER_LOCKS: weakref.WeakKeyDictionary[
+    asyncio.AbstractEventLoop, dict[tuple[str, str], asyncio.Lock]
+] = weakref.WeakKeyDictionary()
+
+
+def _existing(
+    rt: Runtime, link: Link, channel_id: str | None, et_id: int | None
+) -> Subscription | None:
+    """The owner's subscription to the same place and scope, if any."""
+    subs = tables.subscriptions_to(rt.store.db, link.team_id, link.user_id, channel_id)
+    return next((s for s in subs if s.event_type_id == et_id), None)
+
+
+async def _update(
+    rt: Runtime, link: Link, existing: Subscription, chosen: tuple[str, ...]
+) -> Subscription:
+    webhook_id = await _retarget(rt, link, existing, events.calcom_triggers(chosen))
+    tables.update_subscription(rt.store.db, existing.id, triggers=chosen, webhook_id=webhook_id)
+    updated = tables.subscription_by_id(rt.store.db, existing.id)
+    assert updated is not None
+    return updated
+
+
+async def _create(
+    rt: Runtime,
+    link: Link,
+    channel_id: str | None,
+    event_type: EventType | None,
+    chosen: tuple[str, ...],
+) -> Subscription | None:
+    """A new subscription and its webhook; None (and no webhook) if another process
+    subscribed the same place and scope meanwhile."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     secret = secrets.token_urlsafe(SECRET_BYTES)
+    et_id = event_type.id if event_type else None
+    wanted = events.calcom_triggers(chosen)
     webhook_id = await _create_webhook(rt, link, token, secret, et_id, wanted)
     try:
         sub = tables.insert_subscription(
-            db,
+            rt.store.db,
             token=token,
             team_id=link.team_id,
             user_id=link.user_id,
@@ -103,8 +147,12 @@ async def subscribe(
     except Exception:
         await _delete_webhook(rt, link, et_id, webhook_id)
         raise
+    if sub is None:
+        await _delete_webhook(rt, link, et_id, webhook_id)
+        log.info("%s/%s subscribed there from elsewhere meanwhile", link.team_id, link.user_id)
+        return None
     log.info("subscription %s: %s/%s -> %s", sub.id, link.team_id, link.user_id, sub.target)
-    return sub, False
+    return sub
 
 
 def subscriptions_of(rt: Runtime, team_id: str, user_id: str) -> list[Subscription]:
@@ -115,9 +163,10 @@ async def unsubscribe(
     rt: Runtime, link: Link | None, team_id: str, user_id: str, channel_id: str | None
 ) -> int:
     """Stop the owner's notifications to `channel_id` (None: DMs); how many stopped."""
-    subs = tables.subscriptions_to(rt.store.db, team_id, user_id, channel_id)
-    for sub in subs:
-        await _remove(rt, link, sub)
+    async with _owner_lock(team_id, user_id):  # not while a subscribe there is half done
+        subs = tables.subscriptions_to(rt.store.db, team_id, user_id, channel_id)
+        for sub in subs:
+            await _remove(rt, link, sub)
     return len(subs)
 
 
