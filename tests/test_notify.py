@@ -24,7 +24,7 @@ import pytest
 
 from bot.config import Settings
 from bot.notify import events, tables
-from bot.notify.worker import LEASE, Notifier
+from bot.notify.worker import CANCEL_GRACE, LEASE, Notifier
 from bot.runtime import Runtime
 from bot.store import Store
 from bot.web import create_app
@@ -286,13 +286,21 @@ def test_one_event_type_and_some_triggers_in_a_dm(
     assert "*60 min meeting* (cancelled) go to your DMs" in reply
     [hook] = calcom.webhooks.values()
     assert hook["eventTypeId"] == sam.event_type("60min")["id"]
-    assert hook["triggers"] == ["BOOKING_CANCELLED"]
+    # reschedules too: they tell which cancellations are only a reschedule's old half
+    assert hook["triggers"] == ["BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "BOOKING_REQUESTED"]
 
     made = book_via_api(calcom, sam.event_type("60min")["id"], THU_10AM_NY)
     as_host(calcom, "sam", "POST", f"/v2/bookings/{made['uid']}/cancel", cancellationReason="Ill")
     [message] = posts_to(slack, "D1")
     assert message["text"].startswith("Cancelled: 60 min meeting")
     assert "Reason: Ill" in text_of(message)
+    # a plain cancellation waits the grace period for a reschedule, then posts; waiting
+    # is no failed attempt
+    bot.settled.wait(state="sent")
+    assert bot.sleep is not None and bot.sleep.waits == [CANCEL_GRACE]
+    cancelled = next(r for r in rows(bot) if r["trigger_event"] == "BOOKING_CANCELLED")
+    assert cancelled["sent_at"] - cancelled["received_at"] == CANCEL_GRACE
+    assert cancelled["attempts"] == 1
 
 
 def test_subscribing_again_changes_the_webhook_instead_of_adding_one(

@@ -15,6 +15,7 @@ import pytest
 from bot.config import Settings
 from bot.grammar import ALL_TRIGGERS
 from bot.notify import events, tables
+from bot.notify.worker import CANCEL_GRACE
 from bot.services import subscriptions
 from bot.store import Store, migrations
 from tests.conftest import Bot, Clock, link_user, make_settings
@@ -22,11 +23,16 @@ from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.slackdriver import text_of
 from tests.test_notify import (
+    THU_10AM_NY,
     NotifyBot,
+    as_host,
+    book_via_api,
     delivery,
     home_publishes,
     only_subscription,
+    rows,
     running_bot,
+    signed_post,
     subscribe,
 )
 
@@ -47,6 +53,88 @@ def sam(bot: Bot, calcom: CalcomEmulator) -> Any:
 def sales(slack: SlackEmulator) -> str:
     slack.add_channel("C900", "sales", members={"U1", "U2"})
     return "C900"
+
+
+# --- a reschedule's old half, whichever comes first ----------------------------------------
+
+
+@pytest.mark.parametrize("cancel_first", [True, False], ids=["cancel-first", "reschedule-first"])
+@pytest.mark.parametrize("kinds", ["", "cancelled"], ids=["all-kinds", "cancelled-only"])
+def test_the_old_half_of_a_reschedule_is_never_posted_as_a_cancellation(
+    bot: NotifyBot,
+    calcom: CalcomEmulator,
+    slack: SlackEmulator,
+    sam: Any,
+    sales: str,
+    kinds: str,
+    cancel_first: bool,
+) -> None:
+    subscribe(bot, f"<#{sales}|sales> {kinds}".strip())
+    sub = only_subscription(bot)
+    assert bot.sleep is not None
+    bot.sleep.frozen = True  # from here time moves only by bot.tick
+    made = book_via_api(calcom, sam.event_type("30min")["id"], THU_10AM_NY)
+    if kinds == "":
+        bot.settled.wait(1)  # the new booking, posted (a cancelled-only webhook never hears it)
+    # The old half as Cal.com may send it: a plain cancellation, rescheduledToUid unset
+    old_half = delivery("BOOKING_CANCELLED", uid=made["uid"])
+
+    def reschedule() -> None:
+        """Sam moves it; Cal.com announces it to the webhook only if it listens."""
+        path = f"/v2/bookings/{made['uid']}/reschedule"
+        as_host(calcom, "sam", "POST", path, start="2026-11-26T18:00:00Z")
+        calcom.wait_for_delivery(lambda d: d.trigger == "BOOKING_RESCHEDULED")
+
+    done = len(bot.settled.seen)
+    if cancel_first:
+        assert signed_post(bot, sub.token, old_half, sub.secret).json()["queued"]
+        bot.settled.wait(state="held")  # not posted yet: a reschedule may explain it
+        reschedule()
+        bot.settled.wait(done + 2)
+        bot.tick(CANCEL_GRACE)
+        bot.settled.wait(done + 3)
+    else:
+        reschedule()
+        bot.settled.wait(done + 1)
+        assert signed_post(bot, sub.token, old_half, sub.secret).json()["queued"]
+        bot.settled.wait(done + 2)  # skipped at once: the reschedule was seen
+
+    [cancel_row] = [r for r in rows(bot) if r["trigger_event"] == "BOOKING_CANCELLED"]
+    assert (cancel_row["status"], cancel_row["last_error"]) == (
+        "skipped",
+        "the old half of a reschedule",
+    )
+    posted = [m["text"] for m in slack.messages.get(sales, [])]
+    assert not any(text.startswith("Cancelled") for text in posted)
+    if kinds == "":
+        assert len(posted) == 2 and posted[1].startswith("Rescheduled: 30 min meeting")
+    else:  # the reschedule was heard, and only used to recognise the old half
+        assert posted == []
+        [hook] = calcom.webhooks.values()
+        assert {"BOOKING_RESCHEDULED", "BOOKING_REQUESTED"} <= set(hook["triggers"])
+
+
+def test_a_plain_cancellation_is_posted_once_its_grace_period_is_over(
+    bot: NotifyBot, slack: SlackEmulator, sam: Any, sales: str
+) -> None:
+    subscribe(bot, f"<#{sales}|sales> cancelled")
+    sub = only_subscription(bot)
+    assert bot.sleep is not None
+    bot.sleep.frozen = True
+    body = delivery("BOOKING_CANCELLED", uid="gone-1", cancellationReason="Ill")
+    assert signed_post(bot, sub.token, body, sub.secret).json()["queued"]
+    bot.settled.wait(state="held")
+    [row] = rows(bot)
+    assert row["status"] == "pending" and row["attempts"] == 0
+    assert row["next_attempt_at"] == row["received_at"] + CANCEL_GRACE
+    assert sales not in slack.messages
+
+    bot.tick(CANCEL_GRACE)
+    bot.settled.wait(state="sent")
+    [message] = slack.messages[sales]
+    assert message["text"].startswith("Cancelled: Intro call")
+    [row] = rows(bot)
+    assert row["status"] == "sent" and row["attempts"] == 1
 
 
 # --- two subscribes at once ----------------------------------------------------------------

@@ -54,7 +54,12 @@ def test_webhook_triggers_are_real_cal_com_triggers() -> None:
     everything = events.calcom_triggers(ALL_TRIGGERS)
     assert set(everything) <= set(TRIGGERS) and "BOOKING_CONFIRMED" not in everything
     assert "BOOKING_NO_SHOW_UPDATED" in everything
-    assert events.calcom_triggers(["cancelled"]) == ["BOOKING_CANCELLED"]
+    # a cancellation may be a reschedule's old half: "cancelled" hears reschedules to know
+    assert events.calcom_triggers(["cancelled"]) == [
+        "BOOKING_CANCELLED",
+        "BOOKING_RESCHEDULED",
+        "BOOKING_REQUESTED",
+    ]
     # reschedules may arrive as requests or cancellations, so "rescheduled" listens to those
     assert events.calcom_triggers(["rescheduled"]) == [
         "BOOKING_RESCHEDULED",
@@ -104,6 +109,10 @@ def test_what_a_delivery_means(trigger: str, extra: dict[str, Any], kind: str) -
         ("BOOKING_REQUESTED", {"rescheduleUid": "old"}, ("requested",), True),
         ("BOOKING_REQUESTED", {"rescheduleUid": "old"}, ("rescheduled",), True),
         ("BOOKING_REQUESTED", {}, ("rescheduled",), False),
+        # "cancelled" hears reschedules and requests only to recognise old halves
+        ("BOOKING_RESCHEDULED", {"rescheduleUid": "old"}, ("cancelled",), False),
+        ("BOOKING_REQUESTED", {"rescheduleUid": "old"}, ("cancelled",), False),
+        ("BOOKING_REQUESTED", {}, ("cancelled",), False),
         ("BOOKING_REJECTED", {}, ("requested",), True),
         ("BOOKING_NO_SHOW_UPDATED", {}, ALL_TRIGGERS, True),
         ("BOOKING_NO_SHOW_UPDATED", {}, ("created",), False),

@@ -10,7 +10,9 @@ always its trigger:
   never shown. A host's "request reschedule" is a cancellation whose `rescheduledToUid`
   is unset but which says `requestReschedule` (or `rescheduleRequested`, `rescheduled`):
   kind "reschedule_asked", never a cancellation. A plain-looking cancellation of a booking
-  this subscription already saw rescheduled is dropped by the worker (`rescheduled_from`).
+  this subscription saw rescheduled is dropped by the worker (`rescheduled_from`), which
+  holds plain cancellations a few seconds in case the reschedule comes second; for that,
+  "cancelled" listens to reschedules too (`wanted` keeps them out of its channel).
 
 Pure: no I/O. The endpoint uses `read_delivery` (cheap: the dedupe key), the worker
 `normalise` (everything a message shows).
@@ -29,12 +31,13 @@ from bot.calcom.models import parse_datetime
 from bot.grammar import ALL_TRIGGERS
 
 # What each `/cal notify` trigger word subscribes to at Cal.com. Reschedules also arrive as
-# requests and cancellations (see above), so "rescheduled" listens to those and the worker
-# keeps only what the subscription asked for. BOOKING_CONFIRMED is no trigger (a 400).
+# requests and cancellations (see above), so "rescheduled" listens to those, "cancelled"
+# listens to reschedules (to know which cancellations are only their old halves), and the
+# worker keeps only what the subscription asked for. BOOKING_CONFIRMED is no trigger (a 400).
 CALCOM_TRIGGERS: dict[str, tuple[str, ...]] = {
     "created": ("BOOKING_CREATED",),
     "rescheduled": ("BOOKING_RESCHEDULED", "BOOKING_REQUESTED", "BOOKING_CANCELLED"),
-    "cancelled": ("BOOKING_CANCELLED",),
+    "cancelled": ("BOOKING_CANCELLED", "BOOKING_RESCHEDULED", "BOOKING_REQUESTED"),
     "requested": ("BOOKING_REQUESTED", "BOOKING_REJECTED"),
 }
 EVERYTHING_ELSE = ("BOOKING_NO_SHOW_UPDATED",)  # sent when a subscription takes all four

@@ -209,12 +209,13 @@ def retry_at(db: sqlite_utils.Database, row_id: int, when: float, error: str) ->
     )
 
 
-def release(db: sqlite_utils.Database, row_id: int) -> None:
-    """Give a claimed row back untouched (shutdown interrupted it); its attempt is undone."""
+def release(db: sqlite_utils.Database, row_id: int, until: float | None = None) -> None:
+    """Give a claimed row back with its attempt undone: untouched (shutdown interrupted
+    it), or due again at `until` (held on purpose, which is no failed attempt)."""
     db.execute(
-        "update outbox set status = 'pending', lease_until = null, attempts = attempts - 1 "
-        "where id = ? and status = 'posting'",
-        [row_id],
+        "update outbox set status = 'pending', lease_until = null, attempts = attempts - 1, "
+        "next_attempt_at = coalesce(?, next_attempt_at) where id = ? and status = 'posting'",
+        [until, row_id],
     )
 
 

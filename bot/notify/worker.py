@@ -9,7 +9,10 @@ over a row whose claimer died), renders it, and posts it with `rt.slack_client(t
   after a backoff (5 s doubling to 15 min), for up to 24 h after receipt;
 - `channel_not_found`, `not_in_channel`, `is_archived` → `failed`, and the owner gets one
   DM (the subscription is marked broken until a post there works again);
-- not asked for by the subscription, or the old half of a reschedule → `skipped`.
+- not asked for by the subscription, or the old half of a reschedule → `skipped`;
+- a plain cancellation (nothing marks it as a reschedule) → `held` for `CANCEL_GRACE`
+  seconds after receipt, as a pending row due later: Cal.com may send the reschedule that
+  explains it just after it, and then it is skipped instead of read as "Cancelled".
 
 Every state lives in SQLite, so a restart continues where the last process stopped. The
 one window where a message could be posted twice is a crash after Slack accepted the post
@@ -39,7 +42,7 @@ from bot.runtime import Runtime
 log = logging.getLogger("calbot.notify")
 
 Sleep = Callable[[float], Awaitable[Any]]
-Observer = Callable[[int, str], None]  # (outbox row id, the state it reached)
+Observer = Callable[[int, str], None]  # (outbox row id, the state it reached, or "held")
 
 RETRY_WINDOW = 24 * 3600.0
 FIRST_BACKOFF = 5.0
@@ -48,6 +51,7 @@ LEASE = 120.0  # a claimed row is taken over when its claimer has not finished b
 IDLE_POLL = 30.0  # real seconds: a safety net only, new rows wake the worker
 KEEP_FINISHED = 7 * 24 * 3600.0  # dedupe keys outlive Cal.com's retries by far
 PRUNE_EVERY = 3600.0
+CANCEL_GRACE = 10.0  # how long a plain cancellation waits for a reschedule to explain it
 BROKEN = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 TRANSIENT = frozenset(
     {"ratelimited", "internal_error", "fatal_error", "service_unavailable", "request_timeout"}
@@ -87,7 +91,7 @@ class Notifier:
     def __init__(self, rt: Runtime, *, sleep: Sleep = asyncio.sleep):
         self.rt = rt
         self.sleep = sleep
-        self.observers: list[Observer] = []  # told each time a row is settled (tests, metrics)
+        self.observers: list[Observer] = []  # told each time a row is handled (tests, metrics)
         self._wake = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
@@ -167,7 +171,7 @@ class Notifier:
         return True
 
     async def _deliver(self, row: OutboxRow) -> str:
-        """Post one claimed row; the state it is left in (sent, pending, failed, skipped)."""
+        """Post one claimed row; the state it is left in (sent, pending, failed, skipped, held)."""
         db = self.rt.store.db
         sub = tables.subscription_by_token(db, row.token)
         if sub is None:
@@ -177,9 +181,13 @@ class Notifier:
         if not events.wanted(event, sub.triggers):
             tables.finish(db, row.id, "skipped", f"{event.kind} not subscribed")
             return "skipped"
-        if event.kind == "cancelled" and tables.reschedule_seen(db, sub.token, event.uid):
-            tables.finish(db, row.id, "skipped", "the old half of a reschedule")
-            return "skipped"
+        if event.kind == "cancelled":
+            if tables.reschedule_seen(db, sub.token, event.uid):
+                tables.finish(db, row.id, "skipped", "the old half of a reschedule")
+                return "skipped"
+            if self._now() < row.received_at + CANCEL_GRACE:
+                tables.release(db, row.id, until=row.received_at + CANCEL_GRACE)
+                return "held"
         payload = notifications.booking_message(event, ref=row.id, host_user_id=sub.user_id)
         outcome = await self._post(sub.team_id, sub.target, payload)
         now = self._now()
