@@ -12,6 +12,7 @@ import re
 
 from bot.calcom.client import CalcomClient
 from bot.calcom.errors import BadApiKey, CalcomError, ConnectionExpired, NotConnected
+from bot.services.accounts import active_link
 from bot.store import Link, Store
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
@@ -86,18 +87,6 @@ async def link_existing(
         raise AdminError(f"reading /v2/me through the gateway failed: {error.message}") from None
     previous = store.get_link(team_id, user_id)
     same = previous is not None and previous.connection_id == connection_id
-    link = store.save_link(
-        Link(
-            team_id=team_id,
-            user_id=user_id,
-            connection_id=connection_id,
-            status="ACTIVE",
-            calcom_user_id=me.id,
-            username=me.username,
-            email=me.email,
-            name=me.name,
-            time_zone=me.time_zone,
-            created_at=previous.created_at if previous and same else None,
-        )
-    )
+    created = previous.created_at if previous and same else None
+    link = store.save_link(active_link(team_id, user_id, connection_id, me, created))
     return link, None if same else previous

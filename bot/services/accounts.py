@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.calcom.errors import ConnectionExpired, Forbidden, NotConnected, NotFound
+from bot.calcom.models import Me
 from bot.runtime import Runtime
 from bot.services import subscriptions
 from bot.services.errors import LinkPending, NotLinked
@@ -71,6 +72,25 @@ async def _still_works(rt: Runtime, link: Link) -> bool:
     return True
 
 
+def active_link(
+    team_id: str, user_id: str, connection_id: str, me: Me, created_at: str | None = None
+) -> Link:
+    """The link of a connection whose OAuth is done, filled from its Cal.com profile (the
+    username saves a `/v2/me` before listing event types; the zone is the default)."""
+    return Link(
+        team_id=team_id,
+        user_id=user_id,
+        connection_id=connection_id,
+        status="ACTIVE",
+        calcom_user_id=me.id,
+        username=me.username,
+        email=me.email,
+        name=me.name,
+        time_zone=me.time_zone,
+        created_at=created_at,
+    )
+
+
 async def _check(rt: Runtime, link: Link) -> tuple[Link | None, str | None]:
     """The link brought up to date, and the OAuth URL while it is still pending.
 
@@ -88,18 +108,7 @@ async def _check(rt: Runtime, link: Link) -> tuple[Link | None, str | None]:
     me = await rt.calcom.me(link.connection_id)
     rt.profiles.put(link.connection_id, me)
     linked = rt.store.save_link(
-        Link(
-            team_id=link.team_id,
-            user_id=link.user_id,
-            connection_id=link.connection_id,
-            status="ACTIVE",
-            calcom_user_id=me.id,
-            username=me.username,
-            email=me.email,
-            name=me.name,
-            time_zone=me.time_zone,
-            created_at=link.created_at,
-        )
+        active_link(link.team_id, link.user_id, link.connection_id, me, link.created_at)
     )
     log.info("link active for %s/%s", link.team_id, link.user_id)
     return linked, None
