@@ -6,6 +6,7 @@ Wednesday 25 Nov 2026 15:00 UTC (10:00 in New York) unless a test moves it.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -77,6 +78,15 @@ def make_settings(
     tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, **extra: str
 ) -> Settings:
     return load_settings(make_env(tmp_path, calcom, slack, **extra))
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def child_env(**env: str) -> dict[str, str]:
+    """A subprocess's environment: PATH, `env`, and PYTHONPATH set to this checkout, since
+    the venv's editable install may point at another checkout of the repository."""
+    return {"PATH": os.environ.get("PATH", ""), "PYTHONPATH": str(REPO), **env}
 
 
 def make_env(

@@ -3,7 +3,6 @@ the variables it needs, against the Cal.com emulator and the bot's own database.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 from bot.__main__ import main
 from bot.config import VARIABLES
 from bot.store import Store
-from tests.conftest import MATON_KEY, Bot
+from tests.conftest import MATON_KEY, Bot, child_env
 from tests.emulators.calcom import CalcomEmulator
 from tests.slackdriver import text_of
 
@@ -24,7 +23,7 @@ def calbot(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     """`calbot ARGS` with nothing in its environment but PATH and `env`."""
     return subprocess.run(
         [str(CALBOT), *args],
-        env={"PATH": os.environ.get("PATH", ""), **env},
+        env=child_env(**env),
         capture_output=True,
         text=True,
         timeout=60,

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 
 import pytest
 
 from bot.config import ConfigError, load_settings
+from tests.conftest import child_env
 
 GOOD = {
     "SLACK_BOT_TOKEN": "xoxb-1-2-abc",
@@ -57,7 +57,7 @@ def test_repr_hides_secrets() -> None:
 
 
 def test_serve_without_environment_exits_2_with_the_list() -> None:
-    env = {"PATH": os.environ["PATH"]}
+    env = child_env()
     done = subprocess.run(
         [sys.executable, "-m", "bot", "serve"], env=env, capture_output=True, text=True, timeout=60
     )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import os
 import sqlite3
 import subprocess
 import sys
@@ -13,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import doctor
-from tests.conftest import Bot, make_env
+from tests.conftest import Bot, child_env, make_env
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.test_install import install, oauth_bot  # noqa: F401 (a fixture)
@@ -217,7 +216,7 @@ def test_multi_workspace_checks_each_installed_workspace(
 
 
 def test_calbot_doctor_command_exits_non_zero_on_failure(good_env: dict) -> None:
-    env = {"PATH": os.environ.get("PATH", ""), **good_env, "MATON_API_KEY": "not-the-key"}
+    env = child_env(**{**good_env, "MATON_API_KEY": "not-the-key"})
     done = subprocess.run(
         [str(CALBOT), "doctor"], env=env, capture_output=True, text=True, timeout=60
     )
