@@ -317,3 +317,12 @@ def test_matching_order_is_slug_title_length() -> None:
     assert match([top, half, named], "30") == [named]  # an exact title beats a length
     assert match([top, half], "top") == [top]  # slug first
     assert match([top, half], "review") == [top]  # words of a title, last
+
+
+def test_a_crowded_day_shows_25_buttons_then_later(bot: Bot, calcom: CalcomEmulator) -> None:
+    quick = [{"title": "Quick", "slug": "15min", "length": 15}]
+    link_user(bot, calcom, "U1", "sam", event_types=quick)
+    picker = bot.slack.reply(bot.slack.command("book 15min tomorrow with jane@example.com"))
+    assert len(slot_buttons(picker)) == 25  # of Thursday's 32 quarter-hours
+    assert all(len(b["elements"]) <= 25 for b in picker["blocks"] if b["type"] == "actions")
+    assert button(picker, "slots_page:later")

@@ -688,3 +688,63 @@ def test_a_reschedule_waiting_for_confirmation_is_a_reschedule_request(
     assert signed_post(bot, sub.token, plain_request, sub.secret).status_code == 200
     bot.settled.wait(2)
     assert rows(bot)[1]["status"] == "skipped"  # a new request: not what was asked for
+
+
+async def test_a_post_cut_short_by_shutdown_is_given_back_untouched(tmp_path: Path) -> None:
+    """Cancelled mid-post (SIGTERM's deadline), a row goes back to pending with its attempt
+    not counted, for the next process to post."""
+    store = Store(str(tmp_path / "calbot.db"))
+    store.migrate()
+    now = datetime(2026, 11, 25, 15, 0).timestamp()
+    sub = tables.insert_subscription(
+        store.db,
+        token="tok",
+        team_id="T111",
+        user_id="U1",
+        channel_id="C900",
+        event_type_id=None,
+        event_type_title=None,
+        triggers=("created",),
+        webhook_id="w1",
+        secret="s",
+        created_at="2026-11-25T15:00:00+00:00",
+    )
+    assert sub is not None
+    body = delivery("BOOKING_CREATED")
+    key = events.read_delivery(body)
+    row_id = tables.enqueue(
+        store.db,
+        token=sub.token,
+        team_id="T111",
+        dedupe_key=key.dedupe(sub.token),
+        trigger_event=key.trigger,
+        booking_uid=key.booking_uid,
+        rescheduled_from=None,
+        body=body.decode(),
+        now=now,
+    )
+    posting = asyncio.Event()
+
+    class NeverAnswers:  # a Slack that takes the post and never replies
+        async def chat_postMessage(self, **_: Any) -> dict[str, Any]:
+            posting.set()
+            await asyncio.Event().wait()
+            return {}
+
+    class Stub:  # the three things the worker uses: the store, the clock, a Slack client
+        def __init__(self) -> None:
+            self.store = store
+            self.clock = lambda: datetime.fromtimestamp(now).astimezone()
+
+        def slack_client(self, team_id: str) -> NeverAnswers:
+            return NeverAnswers()
+
+    step = asyncio.create_task(Notifier(Stub()).step())  # type: ignore[arg-type]
+    await posting.wait()
+    step.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await step
+    row = tables.outbox_row(store.db, row_id)
+    assert row is not None
+    assert (row.status, row.attempts, row.lease_until) == ("pending", 0, None)
+    store.close()

@@ -248,3 +248,20 @@ def test_long_titles_and_many_attendees_stay_within_slack_limits() -> None:
     many = [{"name": f"Guest {i} " + "x" * 80, "email": f"g{i}@x.test"} for i in range(60)]
     event = read("BOOKING_CREATED", title="T" * 5000, attendees=many)
     valid(booking_message(event, ref=1))
+
+
+def test_webhook_signatures_are_compared_in_constant_time(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.notify import endpoint
+
+    compared = []
+    real = hmac.compare_digest
+
+    def spy(a: Any, b: Any) -> bool:
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(endpoint.hmac, "compare_digest", spy)
+    good = hmac.new(b"sec", b"body", hashlib.sha256).hexdigest()
+    assert signature_ok("sec", b"body", good)
+    assert not signature_ok("sec", b"body", "0" * 64)
+    assert len(compared) == 2  # both answers came from the constant-time comparison

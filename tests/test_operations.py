@@ -11,7 +11,6 @@ import io
 import json
 import logging
 import multiprocessing
-import os
 import queue
 import re
 import signal
@@ -41,6 +40,7 @@ from tests.conftest import (
     SIGNING_SECRET,
     Bot,
     Clock,
+    child_env,
     make_env,
     make_settings,
 )
@@ -177,6 +177,25 @@ def _webhook_posts(calcom: CalcomEmulator) -> list[Any]:
     return [r for r in calcom.requests if "/calcom/webhooks/" in getattr(r, "path", "")]
 
 
+def test_the_log_handler_redacts_messages_and_tracebacks() -> None:
+    """Redaction is applied by the handler itself, to tracebacks too (not only by `redact`)."""
+    buffer = io.StringIO()
+    logger = logging.getLogger("calbot.test-redaction")
+    logger.propagate = False
+    logger.handlers[:] = [logs.make_handler("text", ["configured-s3cret"], buffer)]
+    try:
+        logger.error("key configured-s3cret token xoxb-1-abcdef")
+        try:
+            raise RuntimeError("xoxb-2-ghijkl")
+        except RuntimeError:
+            logger.exception("boom")
+    finally:
+        logger.handlers[:] = []
+    text = buffer.getvalue()
+    assert "configured-s3cret" not in text and "xoxb-1" not in text and "xoxb-2" not in text
+    assert text.count("[redacted]") >= 3
+
+
 def test_redaction_covers_tokens_signatures_and_capability_urls() -> None:
     line = logs.redact(
         "token xoxb-123-abc app xapp-1-A1 sig v0=" + "a" * 64 + " hook /calcom/webhooks/HoOk-t0k"
@@ -264,7 +283,7 @@ def served(tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator) -> Iter
     connection = calcom.add_connection("sam")
     store.save_link(Link("T111", "U1", connection.connection_id, "ACTIVE", username="sam"))
     store.close()
-    env = make_env(tmp_path, calcom, slack, PATH=os.environ.get("PATH", ""), LOG_LEVEL="INFO")
+    env = child_env(**make_env(tmp_path, calcom, slack, LOG_LEVEL="INFO"))
     process = Process(env)
     yield process
     if process.proc.poll() is None:
@@ -308,6 +327,37 @@ def test_sigterm_finishes_work_in_flight_then_exits_0_within_10_s(
         assert 9 < took < 10.5, f"shutdown took {took:.1f} s"
     finally:
         stalled.close()
+        driver.close()
+
+
+def test_sigterm_lets_a_request_in_progress_and_handed_off_work_finish(
+    served: Process, calcom: CalcomEmulator, slack: SlackEmulator
+) -> None:
+    """Within the deadline nothing is cut: a request whose body arrives after the signal is
+    answered, and work handed off before it completes."""
+    port = int(served.wait_for_line(r"Uvicorn running on http://[\d.]+:(\d+)")[1])
+    driver = SlackDriver(f"http://127.0.0.1:{port}", SIGNING_SECRET, slack)
+    calcom.fault("delay", path="/cal-com/v2/me", seconds=3)  # outlives uvicorn's own wait
+    body = b"command=%2Fcal&text=help"
+    late = socket.create_connection(("127.0.0.1", port))
+    try:
+        slow = driver.command("me")
+        late.sendall(
+            b"POST /slack/events HTTP/1.1\r\nHost: calbot\r\n"
+            b"Content-Type: application/x-www-form-urlencoded\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        served.proc.send_signal(signal.SIGTERM)
+        served.wait_for_line(r"Waiting for connections to close")  # shutdown has begun
+        assert "Sam Jones" in text_of(driver.reply(slow, timeout=10))  # the work finished
+        # ~3 s into the shutdown, the request in progress gets its body, and an answer
+        late.sendall(body)
+        late.settimeout(5)
+        assert late.recv(100).startswith(b"HTTP/1.1 401")  # answered (unsigned), not cut off
+        assert served.proc.wait(timeout=15) == 0
+        assert not any("cancelled" in line.lower() for line in served.seen)
+    finally:
+        late.close()
         driver.close()
 
 
