@@ -66,6 +66,7 @@ class Runtime:
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _work_deadline: float | None = None  # time.monotonic(); set once shutdown begins
     _slack_clients: dict[str, AsyncWebClient] = field(default_factory=dict)
+    _locks: dict[tuple[str, ...], asyncio.Lock] = field(default_factory=dict)
 
     @classmethod
     def create(cls, settings: Settings, *, clock: Clock = utc_now) -> Runtime:
@@ -102,6 +103,11 @@ class Runtime:
         if not task.cancelled() and task.exception() is not None:
             # Work is wrapped by the Slack error handler; reaching here is a bug in it.
             log.error("background task %s failed", task.get_name(), exc_info=task.exception())
+
+    def lock(self, *key: str) -> asyncio.Lock:
+        """One asyncio lock per key, e.g. ("connect", team, user): serialises a user's
+        check-then-create steps so a double click can't create two of something."""
+        return self._locks.setdefault(key, asyncio.Lock())
 
     def slack_client(self, team_id: str) -> AsyncWebClient:
         """A Web API client for work outside a Slack request (notifications, DMs).

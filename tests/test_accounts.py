@@ -151,3 +151,12 @@ def test_me_shows_the_rest_when_one_lookup_is_refused(bot: Bot, calcom: CalcomEm
     assert "Sam Jones" in me and "Mon–Fri 09:00–17:00" in me
     assert "*Teams*\nunavailable" in me and "*Verified emails*\nunavailable" in me
     assert "*Calendars*\nGoogle Calendar (sam@acme.test)" in me  # the ones that answered
+
+
+def test_a_double_click_on_connect_makes_one_connection(bot: Bot, calcom: CalcomEmulator) -> None:
+    calcom.add_account(username="sam", name="Sam Jones", email="sam@acme.test")
+    first = bot.slack.click("connect_start")
+    second = bot.slack.click("connect_start")
+    bot.slack.reply(first)
+    bot.slack.reply(second)
+    assert len(calcom.connections) == 1

@@ -40,6 +40,11 @@ async def connect(
     rt: Runtime, team_id: str, user_id: str, *, fresh: bool = False
 ) -> Pending | Linked:
     """Start linking, or report the link that exists. `fresh` replaces an expired connection."""
+    async with rt.lock("connect", team_id, user_id):  # a double click makes one connection
+        return await _connect(rt, team_id, user_id, fresh=fresh)
+
+
+async def _connect(rt: Runtime, team_id: str, user_id: str, *, fresh: bool) -> Pending | Linked:
     link = rt.store.get_link(team_id, user_id)
     if link and not fresh:
         checked, url = await _check(rt, link)

@@ -12,11 +12,9 @@ triggers instead of adding a second one, even when both commands arrive at once.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import secrets
-import weakref
 from collections.abc import Iterable
 
 from bot.calcom.errors import CalcomError, NotFound
@@ -75,7 +73,7 @@ async def subscribe(
     chosen = tuple(triggers)
     event_type = await event_types.resolve(rt, link, type_query) if type_query else None
     et_id = event_type.id if event_type else None
-    async with _owner_lock(link.team_id, link.user_id):
+    async with rt.lock("subscriptions", link.team_id, link.user_id):
         existing = _existing(rt, link, channel_id, et_id)
         if existing is None:
             sub = await _create(rt, link, channel_id, event_type, chosen)
@@ -85,17 +83,6 @@ async def subscribe(
             if existing is None:
                 raise RuntimeError("subscription conflict without a subscription")
         return await _update(rt, link, existing, chosen), True
-
-
-def _owner_lock(team_id: str, user_id: str) -> asyncio.Lock:
-    """One lock per owner and event loop (an asyncio lock belongs to one loop)."""
-    locks = _OWNER_LOCKS.setdefault(asyncio.get_running_loop(), {})
-    return locks.setdefault((team_id, user_id), asyncio.Lock())
-
-
-_OWNER_LOCKS: weakref.WeakKeyDictionary[
-    asyncio.AbstractEventLoop, dict[tuple[str, str], asyncio.Lock]
-] = weakref.WeakKeyDictionary()
 
 
 def _existing(
@@ -163,7 +150,8 @@ async def unsubscribe(
     rt: Runtime, link: Link | None, team_id: str, user_id: str, channel_id: str | None
 ) -> int:
     """Stop the owner's notifications to `channel_id` (None: DMs); how many stopped."""
-    async with _owner_lock(team_id, user_id):  # not while a subscribe there is half done
+    # not while a subscribe there is half done
+    async with rt.lock("subscriptions", team_id, user_id):
         subs = tables.subscriptions_to(rt.store.db, team_id, user_id, channel_id)
         for sub in subs:
             await _remove(rt, link, sub)
