@@ -12,8 +12,9 @@ import re
 
 from bot.calcom.client import CalcomClient
 from bot.calcom.errors import BadApiKey, CalcomError, ConnectionExpired, NotConnected
+from bot.models import Link
 from bot.services.accounts import active_link
-from bot.store import Link, Store
+from bot.store import Store
 
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]+$")
 SLACK_TEAM_ID = re.compile(r"^T[A-Z0-9]+$")

@@ -10,12 +10,14 @@ from __future__ import annotations
 import random
 import sqlite3
 import time
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from datetime import UTC, datetime
 from pathlib import Path
 
 import sqlite_utils
 from sqlite_utils import Migrations
+
+from bot.models import Link
 
 migrations = Migrations("calbot")
 
@@ -132,27 +134,6 @@ def m005_subscriptions_one_per_place(db: sqlite_utils.Database) -> None:
     )
     db.execute(f"delete from subscriptions where id in ({extra})")
     db.execute(f"create unique index subscriptions_place on subscriptions ({place})")
-
-
-@dataclass(frozen=True)
-class Link:
-    """One Slack user's Cal.com account, reached through one Maton connection."""
-
-    team_id: str
-    user_id: str
-    connection_id: str
-    status: str
-    calcom_user_id: int | None = None
-    username: str | None = None
-    email: str | None = None
-    name: str | None = None
-    time_zone: str | None = None
-    created_at: str | None = None
-    updated_at: str | None = None
-
-    @property
-    def active(self) -> bool:
-        return self.status == "ACTIVE"
 
 
 _LINK_FIELDS = {f.name for f in fields(Link)}

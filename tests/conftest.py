@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from bot.config import Settings, load_settings
+from bot.models import Link
 from bot.runtime import Runtime
-from bot.store import Link
 from bot.web import create_app
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.server import LoopbackServer, serve

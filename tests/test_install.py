@@ -20,9 +20,9 @@ from urllib.parse import parse_qs, urlparse
 import httpx
 import pytest
 
+from bot.models import Link
 from bot.runtime import NotInstalled, Runtime
 from bot.slack.install import BOT_SCOPES
-from bot.store import Link
 from bot.web import create_app
 from tests.conftest import SIGNING_SECRET, Bot, Clock, link_user, make_settings
 from tests.emulators.calcom import CalcomEmulator

@@ -23,6 +23,7 @@ import httpx
 import pytest
 
 from bot.config import Settings
+from bot.models import Subscription
 from bot.notify import events, tables
 from bot.notify.worker import CANCEL_GRACE, LEASE, Notifier
 from bot.runtime import Runtime
@@ -200,7 +201,7 @@ def rows(bot: Bot) -> list[dict[str, Any]]:
     return list(bot.rt.store.db["outbox"].rows_where(order_by="id"))
 
 
-def only_subscription(bot: Bot) -> tables.Subscription:
+def only_subscription(bot: Bot) -> Subscription:
     [sub] = tables.subscriptions_of(bot.rt.store.db, "T111", "U1")
     return sub
 

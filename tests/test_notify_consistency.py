@@ -14,6 +14,7 @@ import pytest
 
 from bot.config import Settings
 from bot.grammar import ALL_TRIGGERS
+from bot.models import Subscription
 from bot.notify import events, tables
 from bot.notify.worker import CANCEL_GRACE
 from bot.services import subscriptions
@@ -154,7 +155,7 @@ def test_two_quick_subscribes_to_one_channel_make_one_subscription(
     link = bot.rt.store.get_link("T111", "U1")
     assert link is not None and bot.server is not None
 
-    async def twice() -> list[tuple[tables.Subscription, bool]]:
+    async def twice() -> list[tuple[Subscription, bool]]:
         return await asyncio.gather(
             subscriptions.subscribe(bot.rt, link, sales, None, ALL_TRIGGERS),
             subscriptions.subscribe(bot.rt, link, sales, None, ("cancelled",)),
@@ -186,7 +187,7 @@ def test_two_processes_subscribing_one_channel_at_once_make_one_subscription(
             subscriptions.subscribe(one.rt, link, None, None, ALL_TRIGGERS), one.server.loop
         )
 
-        async def meanwhile() -> tuple[tables.Subscription, bool]:
+        async def meanwhile() -> tuple[Subscription, bool]:
             return await subscriptions.subscribe(two.rt, link, None, None, ("created",))
 
         results = [two.server.call(meanwhile), later.result(10)]

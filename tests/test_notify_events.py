@@ -14,6 +14,7 @@ import pytest
 from bot.blocks.notifications import booking_message, decided_message
 from bot.blocks.small_modals import decline_modal
 from bot.grammar import ALL_TRIGGERS
+from bot.models import BookingEvent
 from bot.notify import events
 from bot.notify.endpoint import signature_ok
 from tests.emulators.blockkit import validate_blocks, validate_view
@@ -38,7 +39,7 @@ def envelope(trigger: str, **payload: Any) -> dict[str, Any]:
     return {"triggerEvent": trigger, "createdAt": "2026-11-25T15:00:00Z", "payload": base | payload}
 
 
-def read(trigger: str, **payload: Any) -> events.BookingEvent:
+def read(trigger: str, **payload: Any) -> BookingEvent:
     return events.normalise(envelope(trigger, **payload))
 
 

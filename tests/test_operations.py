@@ -30,9 +30,10 @@ import pytest
 
 from bot import logs
 from bot.config import Settings
+from bot.models import Link
 from bot.runtime import Runtime
 from bot.slack.app import build_app
-from bot.store import Link, Store, migrations
+from bot.store import Store, migrations
 from bot.web import create_app
 from tests.conftest import (
     BOT_TOKEN,

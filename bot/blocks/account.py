@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.blocks.kit import actions, button, confirm_dialog, context, message, section
 from bot.ids import FRESH, Action, Block
-from bot.store import Link
+from bot.models import Link
 
 
 def connect_prompt(url: str, *, again: bool = False) -> dict[str, Any]:

@@ -29,7 +29,7 @@ from bot.calcom.models import Booking, EventType
 from bot.grammar.tokens import looks_like_email
 from bot.ids import Action, View
 from bot.ids import Block as B
-from bot.services.booking_form import Draft, Form
+from bot.models import Draft, Form
 
 TITLE = "Book a meeting"
 

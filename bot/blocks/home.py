@@ -18,7 +18,7 @@ from bot.blocks.viewkit import notice
 from bot.calcom.models import EventType
 from bot.ids import FRESH, Action
 from bot.ids import Block as B
-from bot.services.home import Dashboard
+from bot.models import Dashboard
 
 SUBSCRIPTION_BLOCKS = 10  # kept for notifications; event types get the rest
 

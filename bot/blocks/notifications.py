@@ -16,8 +16,7 @@ from bot.blocks.kit import actions, button, context, message, section
 from bot.blocks.timefmt import day_and_clock, slack_date
 from bot.grammar import ALL_TRIGGERS
 from bot.ids import Action, Block
-from bot.notify.events import BookingEvent
-from bot.notify.tables import Subscription
+from bot.models import BookingEvent, Subscription
 
 # kind -> (emoji, lead word)
 LEADS: dict[str, tuple[str, str]] = {

@@ -7,7 +7,7 @@ from typing import Any
 
 from bot.blocks.kit import context, fields_section, header, message, section
 from bot.calcom.models import WEEKDAYS, Availability, Schedule
-from bot.services.accounts import AccountOverview
+from bot.models import AccountOverview
 
 _SHORT = {day: day[:3] for day in WEEKDAYS}
 

@@ -24,11 +24,11 @@ import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from bot.calcom.models import parse_datetime
 from bot.grammar import ALL_TRIGGERS
+from bot.models import BookingEvent, Person
 
 # What each `/cal notify` trigger word subscribes to at Cal.com. Reschedules also arrive as
 # requests and cancellations (see above), so "rescheduled" listens to those, "cancelled"
@@ -115,40 +115,6 @@ def read_delivery(body: bytes) -> Key:
         start=str(int(start.timestamp())) if start else _text(payload.get("startTime")) or "",
         rescheduled_from=_rescheduled_from(payload),
     )
-
-
-@dataclass(frozen=True)
-class Person:
-    name: str | None
-    email: str | None
-    time_zone: str | None = None
-
-    @property
-    def label(self) -> str:
-        return self.name or self.email or "someone"
-
-
-@dataclass(frozen=True)
-class BookingEvent:
-    """What happened to a booking, as a message shows it."""
-
-    kind: str  # created, rescheduled, reschedule_asked, moved, cancelled, requested, ...
-    trigger: str
-    uid: str
-    title: str
-    start: datetime | None
-    end: datetime | None
-    length: int | None  # minutes
-    organizer: Person | None
-    attendees: tuple[Person, ...]
-    location: str | None  # a place, a phone number, or a conferencing app's name
-    join_url: str | None
-    reason: str | None = None  # why it was cancelled, declined or moved
-    by: str | None = None  # who cancelled or rescheduled, as Cal.com names them
-    previous_start: datetime | None = None
-    previous_end: datetime | None = None
-    needs_confirmation: bool = False  # the host must confirm or decline
-    no_shows: tuple[str, ...] = ()
 
 
 def normalise(envelope: dict[str, Any]) -> BookingEvent:

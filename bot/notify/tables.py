@@ -9,39 +9,14 @@ share the database file.
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import sqlite_utils
 
+from bot.models import Subscription
+
 # --- subscriptions ------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Subscription:
-    """One channel (or DM) receiving one user's booking events, through its own webhook."""
-
-    id: int
-    token: str
-    team_id: str
-    user_id: str
-    channel_id: str | None  # None: the owner's DM
-    event_type_id: int | None  # None: every event type of the owner
-    event_type_title: str | None
-    triggers: tuple[str, ...]
-    webhook_id: str
-    secret: str = field(repr=False)  # never in a log line
-    created_at: str = ""
-    broken: str | None = None
-
-    @property
-    def target(self) -> str:
-        """Where chat.postMessage goes: the channel, or the owner's id for their DM."""
-        return self.channel_id or self.user_id
-
-    @classmethod
-    def from_row(cls, row: dict[str, Any]) -> Subscription:
-        return cls(**{**row, "triggers": tuple(t for t in row["triggers"].split(",") if t)})
 
 
 def _subscriptions(db: sqlite_utils.Database, where: str, args: list[Any]) -> list[Subscription]:

@@ -35,8 +35,9 @@ from slack_sdk.errors import SlackApiError
 
 from bot import logs
 from bot.blocks import notifications
+from bot.models import Subscription
 from bot.notify import events, tables
-from bot.notify.tables import OutboxRow, Subscription
+from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
 
 log = logging.getLogger("calbot.notify")

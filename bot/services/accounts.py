@@ -15,10 +15,10 @@ from typing import Any
 
 from bot.calcom.errors import ConnectionExpired, Forbidden, NotConnected, NotFound
 from bot.calcom.models import Me
+from bot.models import AccountOverview, Link
 from bot.runtime import Runtime
 from bot.services import subscriptions
 from bot.services.errors import LinkPending, NotLinked
-from bot.store import Link
 
 log = logging.getLogger("calbot.accounts")
 
@@ -146,19 +146,6 @@ async def profile(rt: Runtime, link: Link) -> Any:
     return await rt.profiles.get_or_load(
         link.connection_id, lambda: rt.calcom.me(link.connection_id)
     )
-
-
-@dataclass(frozen=True)
-class AccountOverview:
-    """Everything `/cal me` shows, fetched concurrently. None for calendars, teams or
-    verified emails: Cal.com would not say (not found, or not allowed for this account)."""
-
-    profile: Any
-    schedule: Any
-    conferencing: Any
-    calendars: Any
-    teams: Any
-    verified_emails: Any
 
 
 async def overview(rt: Runtime, link: Link) -> AccountOverview:

@@ -11,9 +11,9 @@ import json
 import logging
 from dataclasses import dataclass
 
+from bot.models import BookingEvent, Subscription
 from bot.notify import events, tables
-from bot.notify.events import BookingEvent
-from bot.notify.tables import OutboxRow, Subscription
+from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
 from bot.services.accounts import require_link
 from bot.services.errors import ServiceError

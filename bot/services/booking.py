@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 from bot.calcom.errors import CalcomError, Conflict, Invalid
 from bot.calcom.models import Attendee, Booking, EventType
+from bot.models import Link
 from bot.runtime import Runtime
 from bot.services.accounts import require_link
 from bot.services.errors import SlotTaken, TeammateNotLinked
-from bot.store import Link
 from bot.when import Exact, Window
 
 log = logging.getLogger("calbot.booking")

@@ -8,92 +8,18 @@ why there is nothing to choose.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.calcom.models import Attendee, Booking, EventType
+from bot.models import Draft, Form, Hold, Link
 from bot.runtime import Runtime
 from bot.services import booking, event_types
 from bot.services.errors import LinkPending, NotLinked, TeammateNotLinked
-from bot.store import Link
 
 AHEAD = timedelta(days=15)  # the day shown and two weeks after, to name the next free day
 MAX_TIMES = 100  # options a select holds
-
-
-@dataclass(frozen=True)
-class Hold:
-    """A slot reserved for this modal: released when the modal closes or the choice changes."""
-
-    uid: str
-    host: str  # Slack user id of the host whose connection made the reservation
-    event_type: int
-    start: int  # epoch seconds
-
-
-@dataclass(frozen=True)
-class Guest:
-    """The attendee when you are the host (prefilled from a message's author)."""
-
-    name: str = ""
-    email: str = ""
-    tz: str | None = None
-
-
-@dataclass(frozen=True)
-class Draft:
-    host: str  # Slack user id
-    event_type: int | None = None
-    day: str | None = None  # ISO date in `tz`; None: today
-    tz: str = "UTC"  # the viewer's zone: days and times are shown in it
-    rev: int = 0  # bumped whenever the type or time options change
-    hold: Hold | None = None
-    guest: Guest = field(default_factory=Guest)
-
-    def to_meta(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_meta(cls, meta: dict[str, Any]) -> Draft:
-        hold = meta.get("hold")
-        return cls(
-            host=str(meta.get("host") or ""),
-            event_type=meta.get("event_type"),
-            day=meta.get("day"),
-            tz=str(meta.get("tz") or "UTC"),
-            rev=int(meta.get("rev") or 0),
-            hold=Hold(**hold) if isinstance(hold, dict) else None,
-            guest=Guest(**(meta.get("guest") or {})),
-        )
-
-    def moved(self, **changes: Any) -> Draft:
-        """The draft after a host, type or date change: new options, nothing held."""
-        return replace(self, rev=self.rev + 1, hold=None, **changes)
-
-    def held(self, start: datetime) -> str | None:
-        """The reservation uid when this draft holds exactly `start`."""
-        hold = self.hold
-        if hold and hold.host == self.host and hold.event_type == self.event_type:
-            return hold.uid if hold.start == int(start.timestamp()) else None
-        return None
-
-
-@dataclass(frozen=True)
-class Form:
-    draft: Draft
-    caller: str  # Slack user id of who is booking
-    day: date
-    types: list[EventType] = field(default_factory=list)
-    times: list[datetime] = field(default_factory=list)  # free starts on `day`, in draft.tz
-    next_free: date | None = None
-    you: str = ""  # how you appear as the attendee when booking a teammate
-    notice: str | None = None  # why there is nothing to choose (host not linked, ...)
-
-    @property
-    def you_host(self) -> bool:
-        return self.draft.host == self.caller
 
 
 def today(rt: Runtime, tz: str) -> date:

@@ -7,8 +7,8 @@ which the user sees as "not found". Nobody's uid gets them into someone else's c
 from __future__ import annotations
 
 from bot.calcom.models import Booking, BookingPage
+from bot.models import Link
 from bot.runtime import Runtime
-from bot.store import Link
 
 PAGE = 10
 # Past and cancelled bookings read best newest first; the others soonest first.

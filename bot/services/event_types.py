@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bot.calcom.models import EventType
 from bot.grammar import length_of
+from bot.models import Link
 from bot.runtime import Runtime
 from bot.services.errors import AmbiguousEventType, NoSuchEventType
-from bot.store import Link
 
 
 async def event_types_of(rt: Runtime, link: Link) -> list[EventType]:

@@ -4,25 +4,12 @@ fewer when the profile and event types are cached)."""
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
-from typing import Any
 
-from bot.calcom.models import Booking, EventType, Me, Schedule
+from bot.models import Dashboard, Link
 from bot.runtime import Runtime
 from bot.services import accounts, bookings, event_types, subscriptions
-from bot.store import Link
 
 UPCOMING = 10
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    link: Link
-    profile: Me
-    upcoming: list[Booking]
-    types: list[EventType]
-    schedule: Schedule | None
-    subscriptions: list[Any] = field(default_factory=list)
 
 
 async def dashboard(rt: Runtime, link: Link) -> Dashboard:

@@ -13,10 +13,10 @@ from typing import Any
 
 from bot.calcom.errors import Invalid, NotFound
 from bot.calcom.models import WEEKDAYS, Availability, EventType, Me, Schedule
+from bot.models import Link
 from bot.runtime import Runtime
 from bot.services import event_types
 from bot.services.errors import ServiceError
-from bot.store import Link
 
 SCHEDULE_NAME = "Working Hours"
 

@@ -35,9 +35,9 @@ from bot.blocks.viewkit import encode_meta, picked, problem
 from bot.calcom.models import Attendee, Booking
 from bot.ids import Action, View
 from bot.ids import Block as B
+from bot.models import Draft, Guest
 from bot.runtime import Runtime
 from bot.services import booking_form as forms
-from bot.services.booking_form import Draft, Guest
 from bot.services.errors import SlotTaken
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
