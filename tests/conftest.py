@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
@@ -22,6 +23,9 @@ from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.server import LoopbackServer, serve
 from tests.emulators.slack import SlackEmulator
 from tests.slackdriver import SlackDriver
+
+if TYPE_CHECKING:
+    from tests.viewdriver import ViewDriver
 
 NOW = datetime(2026, 11, 25, 15, 0, tzinfo=UTC)
 SIGNING_SECRET = "test-signing-secret-0123456789"
@@ -153,6 +157,22 @@ def link_user(
             time_zone,
         )
     )
+
+
+@pytest.fixture
+def sam(bot: Bot, calcom: CalcomEmulator) -> Link:
+    """U1 (Sam Jones, New York) linked to Cal.com account `sam` with the default types."""
+    return link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+
+
+@pytest.fixture
+def views(bot: Bot, slack: SlackEmulator) -> Iterator[ViewDriver]:
+    """Drives modals and the Home as Slack does; at the end, Slack refused no view."""
+    from tests.viewdriver import ViewDriver
+
+    driver = ViewDriver(bot, slack)
+    yield driver
+    assert driver.refused() == []
 
 
 @pytest.fixture

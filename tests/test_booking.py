@@ -9,8 +9,6 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from tests.conftest import Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
@@ -49,11 +47,6 @@ def press(bot: Bot, element: dict[str, Any], user: str = "U1") -> dict[str, Any]
     return bot.slack.reply(
         bot.slack.click(element["action_id"], value=element.get("value"), user=user)
     )
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator):
-    return link_user(bot, calcom, "U1", "sam", name="Sam Jones")
 
 
 def test_book_30min_tomorrow_with_a_guest(bot: Bot, calcom: CalcomEmulator, sam) -> None:

@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import httpx
-import pytest
 
 from tests.conftest import MATON_KEY, Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
@@ -15,11 +14,6 @@ from tests.slackdriver import action_ids, text_of
 from tests.test_booking import button, press, slot_at, slot_buttons
 
 NY = ZoneInfo("America/New_York")
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator):
-    return link_user(bot, calcom, "U1", "sam", name="Sam Jones")
 
 
 def guest_booking(calcom: CalcomEmulator, when: datetime, name: str, username: str = "sam") -> str:

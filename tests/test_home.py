@@ -4,11 +4,8 @@ change made from Slack."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import datetime
 from zoneinfo import ZoneInfo
-
-import pytest
 
 from tests.conftest import Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
@@ -18,18 +15,6 @@ from tests.viewdriver import ViewDriver
 
 NY = ZoneInfo("America/New_York")
 THU_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=NY)
-
-
-@pytest.fixture
-def views(bot: Bot, slack: SlackEmulator) -> Iterator[ViewDriver]:
-    driver = ViewDriver(bot, slack)
-    yield driver
-    assert driver.refused() == []  # Slack accepted every view the bot sent
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator):
-    return link_user(bot, calcom, "U1", "sam", name="Sam Jones")
 
 
 def buttons(home: dict, action_id: str) -> list[dict]:

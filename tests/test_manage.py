@@ -4,28 +4,15 @@ on the App Home published after it."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from tests.conftest import Bot, link_user
+from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.slackdriver import text_of
 from tests.viewdriver import ViewDriver, find_block, option
-
-
-@pytest.fixture
-def views(bot: Bot, slack: SlackEmulator) -> Iterator[ViewDriver]:
-    driver = ViewDriver(bot, slack)
-    yield driver
-    assert driver.refused() == []  # Slack accepted every view the bot sent
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator):
-    return link_user(bot, calcom, "U1", "sam", name="Sam Jones")
 
 
 def sams_types(calcom: CalcomEmulator) -> dict[str, dict[str, Any]]:

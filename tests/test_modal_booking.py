@@ -7,7 +7,7 @@ Slack emulator like Slack does (an invalid one fails the call, and the helpers a
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -26,18 +26,6 @@ THU_3PM = datetime(2026, 11, 26, 15, 0, tzinfo=NY)
 HALF_HOURS = [
     f"{h % 12 or 12}:{m:02d} {'AM' if h < 12 else 'PM'}" for h in range(9, 17) for m in (0, 30)
 ]
-
-
-@pytest.fixture
-def views(bot: Bot, slack: SlackEmulator) -> Iterator[ViewDriver]:
-    driver = ViewDriver(bot, slack)
-    yield driver
-    assert driver.refused() == []  # Slack accepted every view the bot sent
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator):
-    return link_user(bot, calcom, "U1", "sam", name="Sam Jones")
 
 
 def change(views: ViewDriver, view: dict[str, Any], prefix: str, value: dict[str, Any]) -> dict:

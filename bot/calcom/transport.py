@@ -237,6 +237,16 @@ class Transport:
     def __repr__(self) -> str:
         return f"Transport({self._plane}, {self._base!r})"
 
+    def _error(self, response: httpx.Response) -> CalcomError:
+        """The exception an error answer means, with our key scrubbed from its text."""
+        return error_for(
+            response.status_code,
+            _body(response),
+            response.headers,
+            plane=self._plane,
+            secrets=(self._api_key,),
+        )
+
     async def request(
         self,
         method: str,
@@ -295,13 +305,7 @@ class Transport:
                     waited += delay
                     await self._sleep(delay)
                     continue
-                err = error_for(
-                    status,
-                    _body(response),
-                    response.headers,
-                    plane=self._plane,
-                    secrets=(self._api_key,),
-                )
+                err = self._error(response)
                 raise RateLimited(delay, err.message, status=429, from_maton=err.from_maton)
 
             if status in RETRY_STATUSES and method in IDEMPOTENT and attempt < MAX_TRIES:
@@ -315,13 +319,7 @@ class Transport:
             if status == 404 and method == "DELETE" and ambiguous:
                 return None  # the earlier, unanswered try did the delete
 
-            err = error_for(
-                status,
-                _body(response),
-                response.headers,
-                plane=self._plane,
-                secrets=(self._api_key,),
-            )
+            err = self._error(response)
             if isinstance(err, UpstreamFailure) and status in RETRY_STATUSES:
                 err.maybe_applied = method not in IDEMPOTENT
             raise err
