@@ -22,6 +22,7 @@ from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
 from bot.notify.worker import Notifier
 from bot.runtime import Runtime
+from bot.slack import signing
 from bot.slack.app import build_app
 from bot.slack.install import INSTALL_PATH, REDIRECT_PATH
 
@@ -34,6 +35,8 @@ def create_app(rt: Runtime) -> Starlette:
     notifier = Notifier(rt)
 
     async def slack_events(request: Request) -> Response:
+        if request.method == "POST" and not signing.well_formed(request.headers):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
         return await slack_handler.handle(request)
 
     async def healthz(request: Request) -> Response:

@@ -11,6 +11,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.runtime import Runtime
 from bot.slack.errors import guarded
+from bot.slack.urls import is_slack_response_url
 
 
 @dataclass(frozen=True)
@@ -65,8 +66,9 @@ Respond = Callable[..., Awaitable[None]]
 def responder(client: AsyncWebClient, user_id: str, url: str | None) -> Respond:
     """How to answer someone: through a response URL when there is one (an ephemeral reply,
     able to replace the message clicked), else in a DM: the Home tab and modals opened
-    from it have no response URL, and an answer must still reach the person."""
-    if url:
+    from it have no response URL, and an answer must still reach the person.
+    A URL not on Slack's host (bot/slack/urls.py) is never used: the answer goes by DM."""
+    if url and is_slack_response_url(url, client.base_url):
         webhook = AsyncWebhookClient(url)
 
         async def via_url(**payload: Any) -> None:

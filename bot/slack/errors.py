@@ -17,6 +17,7 @@ from bot.blocks.errors import error_message
 from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
 from bot.logs import current_ref
 from bot.services.errors import ServiceError, TeammateNotLinked
+from bot.slack.urls import is_slack_response_url
 
 log = logging.getLogger("calbot.slack")
 
@@ -59,5 +60,7 @@ async def guarded(work: Awaitable[Any], respond: Any | None) -> None:
 
 def register(app: AsyncApp) -> None:
     @app.error
-    async def on_error(error: Exception, respond: Any = None) -> None:
-        await report(error, respond)
+    async def on_error(error: Exception, respond: Any = None, client: Any = None) -> None:
+        url = getattr(respond, "response_url", None)  # only ever to Slack (bot/slack/urls.py)
+        trusted = is_slack_response_url(url, getattr(client, "base_url", None))
+        await report(error, respond if trusted else None)
