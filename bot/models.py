@@ -114,6 +114,7 @@ class BookingEvent:
     previous_end: datetime | None = None
     needs_confirmation: bool = False  # the host must confirm or decline
     no_shows: tuple[str, ...] = ()
+    no_show_cleared: tuple[str, ...] = ()  # no-show marks removed
 
 
 # --- App Home -----------------------------------------------------------------------------

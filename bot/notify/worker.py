@@ -36,7 +36,7 @@ from slack_sdk.errors import SlackApiError
 from bot import logs
 from bot.blocks import notifications
 from bot.models import Subscription
-from bot.notify import events, tables
+from bot.notify import events, lookup, ordering, tables
 from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
 
@@ -189,6 +189,10 @@ class Notifier:
             if self._now() < row.received_at + CANCEL_GRACE:
                 tables.release(db, row.id, until=row.received_at + CANCEL_GRACE)
                 return "held"
+        if stale := ordering.superseded(db, sub.token, row.id, event):  # a later fact won
+            tables.finish(db, row.id, "skipped", stale)
+            return "skipped"
+        event = await lookup.complete(self.rt, sub, event)  # a no-show names no booking
         payload = notifications.booking_message(event, ref=row.id, host_user_id=sub.user_id)
         outcome = await self._post(sub.team_id, sub.target, payload)
         now = self._now()
@@ -197,6 +201,7 @@ class Notifier:
             if sub.broken:
                 tables.mark_working(db, sub.id)
             log.info("row %s posted (%s %s)", row.id, event.kind, event.uid)
+            await ordering.correct_earlier(self.rt, sub, event, row.rescheduled_from)
             return "sent"
         if outcome.retry and now - row.received_at < RETRY_WINDOW:
             delay = outcome.delay if outcome.delay is not None else backoff(row.attempts)
