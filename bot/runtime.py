@@ -24,7 +24,7 @@ from bot.calcom.client import CalcomClient
 from bot.calcom.connections import MatonConnections
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
-from bot.installations import installation_store
+from bot.installations import enterprise_of, installation_store
 from bot.store import Store
 
 log = logging.getLogger("calbot")
@@ -118,7 +118,8 @@ class Runtime:
         """
         token = self.settings.slack_bot_token
         if self.installations is not None:
-            bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
+            enterprise = enterprise_of(self.installations, team_id)  # Grid: the org's id
+            bot = self.installations.find_bot(enterprise_id=enterprise, team_id=team_id)
             if bot is None:
                 raise NotInstalled(team_id)
             token = bot.bot_token
@@ -128,10 +129,12 @@ class Runtime:
             self._slack_clients[team_id] = client
         return client
 
-    def forget_installation(self, team_id: str) -> None:
-        """Drop the team's installation (multi-workspace mode) and its cached client."""
+    def forget_installation(self, team_id: str, enterprise_id: str | None = None) -> None:
+        """Drop the team's installation (multi-workspace mode) and its cached client;
+        in Enterprise Grid, under the org the installation was stored with."""
         if self.installations is not None:
-            self.installations.delete_all(enterprise_id=None, team_id=team_id)
+            enterprise = enterprise_id or enterprise_of(self.installations, team_id)
+            self.installations.delete_all(enterprise_id=enterprise, team_id=team_id)
         self._slack_clients.pop(team_id, None)
 
     @property
