@@ -29,6 +29,7 @@ class Intent:
     when_text: str = ""  # what they asked for, kept for after they choose a type
     guest_name: str | None = None  # the attendee when the caller is the host
     guest_email: str | None = None
+    guest_tz: str | None = None  # a Slack guest's own zone (`with @dana`), for the booking
     reschedule_uid: str | None = None  # set when picking a new time for a booking
 
     @property

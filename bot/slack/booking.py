@@ -55,10 +55,10 @@ async def show_slots(turn: Turn, command: grammar.Slots) -> None:
 
 
 async def book(turn: Turn, command: grammar.Book) -> None:
-    guest_name = guest_email = None
+    guest_name = guest_email = guest_tz = None
     if command.guest_user_id:
         invited = await person(turn.rt, turn.client, turn.caller.team_id, command.guest_user_id)
-        guest_name, guest_email = invited.name, invited.email
+        guest_name, guest_email, guest_tz = invited.name, invited.email, invited.tz
         if not guest_email:
             raise ServiceError(f"<@{command.guest_user_id}> has no email in their Slack profile.")
     elif command.guest_email:
@@ -70,6 +70,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
         command.when_text,
         guest_name=guest_name,
         guest_email=guest_email,
+        guest_tz=guest_tz,
     )
 
 
@@ -82,6 +83,7 @@ async def start(
     one_click: bool = True,
     guest_name: str | None = None,
     guest_email: str | None = None,
+    guest_tz: str | None = None,
 ) -> None:
     """Resolve host, zone and type (concurrently where they don't depend), then offer times."""
     rt, caller = turn.rt, turn.caller
@@ -99,6 +101,7 @@ async def start(
         when_text=when_text,
         guest_name=guest_name,
         guest_email=guest_email,
+        guest_tz=guest_tz,
     )
     try:
         event_type = await event_types.resolve(
@@ -194,7 +197,7 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
         attendee = Attendee(me.name, me.email, me.tz)
     else:
         email = intent.guest_email or ""
-        attendee = Attendee(intent.guest_name or email, email, intent.tz)
+        attendee = Attendee(intent.guest_name or email, email, intent.guest_tz or intent.tz)
     await picker.complete_booking(turn, intent, host, event_type, start, attendee)
 
 
