@@ -27,6 +27,7 @@ from bot.services.intents import Intent
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
+from bot.slack.values import number
 
 WEEK = timedelta(days=7)
 
@@ -123,8 +124,10 @@ async def start(
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
     """Earlier / Later / "Show Fri 27 Nov": a picker starting at that day."""
-    intent_id, day_text = action_value(body).rsplit(":", 1)
+    intent_id, _, day_text = action_value(body).rpartition(":")
     intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_text):
+        return  # not a value calbot made
     host, event_type = await picker.resolve_intent(turn, intent)
     window = booking.page_window(
         date.fromisoformat(day_text),
@@ -136,8 +139,10 @@ async def on_page(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:
-    intent_id, type_id = action_value(body).rsplit(":", 1)
+    intent_id, _, type_id = action_value(body).rpartition(":")
     intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
+    if not type_id.isdigit() or len(type_id) > 12:
+        return  # not a value calbot made
     host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
     event_type = await event_types.by_id(turn.rt, host, int(type_id), public_only=intent.teammate)
     chosen = _with_type(turn.rt, intent, event_type.id)
@@ -153,7 +158,9 @@ def _with_type(rt: Runtime, intent: Intent, event_type_id: int) -> Intent:
 
 async def on_book_type(turn: Turn, body: dict[str, Any]) -> None:
     """ "Book" on `/cal types`: the next 7 days of that event type."""
-    host_id, type_id = action_value(body).split(":", 1)
+    host_id, _, type_id = action_value(body).partition(":")
+    if not re.fullmatch(r"[UW][A-Z0-9]{1,20}", host_id) or not re.fullmatch(r"\d{1,12}", type_id):
+        return  # not a value calbot made
     rt, caller = turn.rt, turn.caller
     host, me = await asyncio.gather(
         booking.host_link(rt, caller.team_id, caller.user_id, host_id),
@@ -177,11 +184,13 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
     """A slot button (value: intent id; action id carries the time) or the one-click offer."""
     pressed = action(body)
     if pressed["action_id"] == Action.BOOK_EXACT:
-        intent_id, epoch = pressed["value"].rsplit(":", 1)
+        intent_id, _, epoch_text = (pressed.get("value") or "").rpartition(":")
     else:
-        intent_id, epoch = pressed["value"], pressed["action_id"].rsplit(":", 1)[1]
+        intent_id, epoch_text = pressed.get("value") or "", pressed["action_id"].rpartition(":")[2]
+    if (epoch := number(epoch_text)) is None:
+        return  # not a value calbot made
     intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
-    start = datetime.fromtimestamp(int(epoch), UTC).astimezone(ZoneInfo(intent.tz))
+    start = datetime.fromtimestamp(epoch, UTC).astimezone(ZoneInfo(intent.tz))
     if not (intent.reschedule_uid or intent.teammate or intent.guest_email):
         # Who is it with? The trigger lives 3 s: only a database read comes before it.
         await guest.ask(turn, body, intent, start)

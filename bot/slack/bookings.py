@@ -93,7 +93,7 @@ async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
-    status, skip = action_value(body).rsplit(":", 1)
+    status, _, skip = action_value(body).rpartition(":")
     if status in STATUS_WORDS and skip.isdigit():
         await show(turn, status, int(skip), replace=True)
 

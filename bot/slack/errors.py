@@ -12,6 +12,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.errors import error_message
 from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
@@ -20,6 +21,12 @@ from bot.services.errors import ServiceError, TeammateNotLinked
 from bot.slack.urls import is_slack_response_url
 
 log = logging.getLogger("calbot.slack")
+
+
+def slack_error_code(error: SlackApiError) -> str:
+    response = error.response
+    code = response.get("error") if isinstance(response.data, dict) else None
+    return str(code or f"http_{response.status_code}")[:60]
 
 
 def describe(error: BaseException) -> dict[str, Any]:
@@ -33,6 +40,12 @@ def describe(error: BaseException) -> dict[str, Any]:
     if isinstance(error, ServiceError):
         return error_message(error.user_message, connect=error.offer_connect)
     ref = current_ref() or secrets.token_hex(4)  # the request's: it finds every line of it
+    if isinstance(error, SlackApiError):  # Slack refused a call: its error code says why
+        code = slack_error_code(error)
+        log.warning("Slack refused a call ref=%s: %s", ref, code)
+        if code in ("expired_trigger_id", "invalid_trigger_id"):
+            return error_message("That took too long for Slack. Please try again.")
+        return error_message(f"Slack didn't accept that (`{code}`, ref {ref}). Please try again.")
     log.error("unexpected error ref=%s: %s", ref, type(error).__name__, exc_info=error)
     return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
 

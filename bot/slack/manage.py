@@ -38,6 +38,7 @@ from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import describe
+from bot.slack.values import number
 
 Build = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -57,8 +58,7 @@ async def open_filled(turn: Turn, title: str, build: Build) -> None:
 
 def _value(body: dict[str, Any]) -> int:
     """The event type id a button carries (0 when none)."""
-    value = action_value(body)
-    return int(value) if value.isdigit() else 0
+    return number(action_value(body)) or 0
 
 
 async def _link(turn: Turn) -> Any:

@@ -43,6 +43,7 @@ from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import describe, guarded
 from bot.slack.people import SlackPerson, person
+from bot.slack.values import number
 
 TAKEN = "That time was just taken. Here are the times still free."
 
@@ -134,7 +135,9 @@ async def _commit(
 
 async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     """Host, type or date changed: reload the options (a new host starts on its first type)."""
-    view = body["view"]
+    view = body.get("view")
+    if not view or not view.get("id"):
+        return  # not from a modal: nothing to reload
     gen, meta = views.begin(turn.rt, view)
     draft = Draft.from_meta(meta)
     host = picked(view, B.BOOKING_HOST) or draft.host
@@ -159,13 +162,15 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_time(turn: Turn, body: dict[str, Any]) -> None:
     """A time was chosen: hold it, so the submission books it or fails fast."""
-    rt, view = turn.rt, body["view"]
+    rt, view = turn.rt, body.get("view")
+    if not view or not view.get("id"):
+        return  # not from a modal: nothing to hold
     gen = views.generation(rt, view["id"])
     draft = Draft.from_meta(views.current_meta(rt, view))
-    value = picked(view, B.BOOKING_TIME)
+    value = number(picked(view, B.BOOKING_TIME))
     if not value:
         return
-    start = datetime.fromtimestamp(int(value), UTC).astimezone(ZoneInfo(draft.tz))
+    start = datetime.fromtimestamp(value, UTC).astimezone(ZoneInfo(draft.tz))
     if draft.held(start):
         return
     try:
@@ -268,8 +273,7 @@ async def open_from_command(turn: Turn, command: grammar.OpenModal) -> None:
 
 async def open_from_button(turn: Turn, body: dict[str, Any]) -> None:
     """App Home: "Book a meeting", or "Book" on one event type (its id is the value)."""
-    value = action_value(body)
-    event_type = int(value) if value.isdigit() else None
+    event_type = number(action_value(body))
     await open_booking(turn.rt, turn.client, turn.caller, event_type=event_type)
 
 

@@ -7,7 +7,6 @@ notifications themselves are posted by the worker (bot/notify/worker.py), not fr
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import grammar
 from bot.blocks import notifications as blocks
 from bot.blocks.small_modals import decline_modal, submitted_value
+from bot.blocks.viewkit import meta_of
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import approvals, subscriptions
@@ -24,6 +24,7 @@ from bot.services.accounts import require_link
 from bot.services.errors import ServiceError
 from bot.slack import home
 from bot.slack.context import Handler, Turn, handoff, turn_for
+from bot.slack.values import number
 
 
 class CannotPostThere(ServiceError):
@@ -106,8 +107,7 @@ COMMANDS: dict[type, Handler] = {
 
 
 def _ref(body: dict[str, Any]) -> int:
-    value = (body.get("actions") or [{}])[0].get("value") or ""
-    return int(value) if value.isdigit() else 0
+    return number((body.get("actions") or [{}])[0].get("value")) or 0
 
 
 async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
@@ -164,6 +164,8 @@ def register(app: AsyncApp, rt: Runtime) -> None:
     async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
         await ack()
         reason = submitted_value(view, Block.DECLINE_REASON)
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = meta_of(view)
         turn = turn_for(rt, body, client, meta.get("url"))
-        turn.spawn(finish_decline(turn, int(meta.get("ref") or 0), reason), name="decline")
+        ref = str(meta.get("ref") or "")
+        if ref.isdigit() and len(ref) <= 12:
+            turn.spawn(finish_decline(turn, int(ref), reason), name="decline")
