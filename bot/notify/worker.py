@@ -36,7 +36,7 @@ from slack_sdk.errors import SlackApiError
 from bot import logs
 from bot.blocks import notifications
 from bot.models import Subscription
-from bot.notify import events, lookup, ordering, tables
+from bot.notify import events, lookup, once, ordering, tables
 from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
 
@@ -193,8 +193,13 @@ class Notifier:
             tables.finish(db, row.id, "skipped", stale)
             return "skipped"
         event = await lookup.complete(self.rt, sub, event)  # a no-show names no booking
+        if posted := await once.earlier_post(self.rt, sub, row):  # Slack took it before a crash
+            tables.mark_sent(db, row.id, posted[0], posted[1], self._now())
+            return "sent"
         payload = notifications.booking_message(event, ref=row.id, host_user_id=sub.user_id)
-        outcome = await self._post(sub.team_id, sub.target, payload)
+        outcome = await self._post(
+            sub.team_id, sub.target, {**payload, "metadata": once.marker(row)}
+        )
         now = self._now()
         if outcome.ts:
             tables.mark_sent(db, row.id, outcome.channel or sub.target, outcome.ts, now)
