@@ -16,10 +16,14 @@ from urllib.parse import urlencode
 
 import pytest
 
+from bot.blocks.notifications import booking_message
+from bot.notify import events
 from tests.attacker import Attacker, attacker_server
 from tests.conftest import Bot
+from tests.emulators.blockkit import validate_blocks
 from tests.emulators.slack import SlackEmulator
 from tests.fuzzgen import command_texts, event_payload, interactive_payload, mutate
+from tests.test_notify_payloads import FIXTURES
 
 SEED = int(os.environ.get("CALBOT_FUZZ_SEED") or 20261202)  # another seed explores more
 TEXTS = 1000
@@ -128,3 +132,24 @@ def test_fuzzed_commands_and_payloads_never_crash(
     assert failures == [], failures[:10]
     assert tracebacks.records == [], tracebacks.report()
     assert attacker.requests == []
+
+
+def test_mutated_cal_com_deliveries_always_render() -> None:
+    """Signed deliveries of the wrong types (tests/fixtures/calcom, mutated): each is read
+    and rendered into blocks Slack accepts, or refused as not a delivery, never a crash."""
+    rng = random.Random(SEED)
+    bodies = [json.loads(p.read_text()) for p in sorted(FIXTURES.glob("*.json"))]
+    rendered = 0
+    for _ in range(3000):
+        body = mutate(rng, rng.choice(bodies), rng.choice((1, 1, 2, 3, 5)))
+        raw = json.dumps(body).encode()
+        try:
+            key = events.read_delivery(raw)
+        except events.Malformed:
+            continue
+        if not key.is_booking:
+            continue
+        message = booking_message(events.normalise(body), ref=1, host_user_id="U1")
+        assert validate_blocks(message["blocks"], "message") == [], body
+        rendered += 1
+    assert rendered > 500  # many mutations still name a booking, and every one renders

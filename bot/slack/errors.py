@@ -45,7 +45,7 @@ def describe(error: BaseException) -> dict[str, Any]:
         log.warning("Slack refused a call ref=%s: %s", ref, code)
         if code in ("expired_trigger_id", "invalid_trigger_id"):
             return error_message("That took too long for Slack. Please try again.")
-        return error_message(f"Slack didn't accept that (`{code}`, ref {ref}). Please try again.")
+        return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
     log.error("unexpected error ref=%s: %s", ref, type(error).__name__, exc_info=error)
     return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
 
