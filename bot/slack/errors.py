@@ -40,7 +40,9 @@ def describe(error: BaseException) -> dict[str, Any]:
     if isinstance(error, ServiceError):
         return error_message(error.user_message, connect=error.offer_connect)
     ref = current_ref() or secrets.token_hex(4)  # the request's: it finds every line of it
-    if isinstance(error, SlackApiError):  # Slack refused a call: its error code says why
+    if isinstance(error, SlackApiError) and error.response.status_code < 500:
+        # Slack refused a call for a reason it names (a stale trigger, an unknown user or
+        # channel): a log line says which. Slack failing (5xx) falls through: a traceback.
         code = slack_error_code(error)
         log.warning("Slack refused a call ref=%s: %s", ref, code)
         if code in ("expired_trigger_id", "invalid_trigger_id"):
