@@ -2,11 +2,12 @@
 
 Slack signs what it sends, but a signed body can still be odd (a client bug, a replayed
 and edited test payload, a new field type): `"user": "x"`, `"actions": 5`, a view whose
-state is a number. Listeners read payloads as Slack documents them; rather than guard
-every read, this global middleware checks the parts calbot reads, by payload type, and
-acks anything else quietly (200, one warning line naming the type and the first wrong
-field, never the values). Checked: ids and values are strings, containers are objects,
-lists are lists of objects.
+state is a number. Bolt's own parsing, authorization and matchers, then listeners, read
+payloads as Slack documents them; rather than guard every read, the parts they read are
+checked here, by payload type, and anything else is acked quietly (200, one warning line
+naming the first wrong field, never a value). Over HTTP `odd` runs on the raw body before
+Bolt (bot/web.py); in Socket Mode the same check is a global Bolt middleware. Checked:
+ids and values are strings, containers are objects, lists are lists of objects.
 """
 
 from __future__ import annotations
