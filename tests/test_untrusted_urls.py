@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
@@ -14,8 +16,10 @@ from bot.slack.context import responder
 from bot.slack.urls import is_slack_response_url
 from tests.attacker import Attacker, attacker_server
 from tests.conftest import SIGNING_SECRET, Bot
+from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.slackdriver import sign, text_of
+from tests.slackdriver import action_ids, sign, text_of
+from tests.test_bookings import NY, guest_booking
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -147,3 +151,25 @@ def test_the_slack_api_host_counts_as_slack(slack: SlackEmulator) -> None:
     """In tests the emulator is Slack: its host comes from SLACK_API_URL, no new setting."""
     assert is_slack_response_url(slack.new_response_url(user_id="U1"), slack.api_url)
     assert not is_slack_response_url("http://127.0.0.1:1/response/x", slack.api_url)
+
+
+def test_a_modal_whose_private_metadata_names_a_foreign_url_answers_by_dm(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, attacker: Attacker, sam: Any
+) -> None:
+    """The cancel-reason modal keeps the list's response URL in private_metadata; a
+    payload naming another address there gets its answer by DM instead."""
+    uid = guest_booking(calcom, datetime(2026, 11, 26, 9, 0, tzinfo=NY), "Jane Doe")
+    listing = bot.slack.reply(bot.slack.command("bookings"))
+    row = next(b for b in listing["blocks"] if "cancel_booking" in action_ids({"blocks": [b]}))
+    bot.slack.click("cancel_booking", value=uid, block_id=row["block_id"])
+    [opened] = slack.wait_for("views.open")
+    view = opened.response["view"]
+    meta = json.loads(view["private_metadata"])
+    view = {**view, "private_metadata": json.dumps({**meta, "url": f"{attacker.url}/meta"})}
+
+    bot.slack.submit_view(view, {"cancel_reason": "Double-booked, sorry"})
+    dm = slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == "U1")[0]
+    assert "No upcoming bookings" in text_of(dm.args)
+    assert calcom.bookings[uid]["status"] == "cancelled"
+    bot.settle()
+    assert attacker.requests == []
