@@ -147,6 +147,13 @@ def test_only_slacks_host_is_a_response_url(url: object, trusted: bool) -> None:
     assert is_slack_response_url(url, "https://slack.com/api/") is trusted
 
 
+def test_govslack_response_urls_follow_its_api_host() -> None:
+    gov = "https://slack-gov.com/api/"
+    assert is_slack_response_url("https://hooks.slack-gov.com/commands/T1/1/x", gov)
+    assert not is_slack_response_url("https://hooks.slack-gov.com/commands/T1/1/x", None)
+    assert not is_slack_response_url("https://hooks.evil.test/x", gov)
+
+
 def test_the_slack_api_host_counts_as_slack(slack: SlackEmulator) -> None:
     """In tests the emulator is Slack: its host comes from SLACK_API_URL, no new setting."""
     assert is_slack_response_url(slack.new_response_url(user_id="U1"), slack.api_url)

@@ -3,8 +3,9 @@
 A response URL arrives inside a request body (or comes back in a modal's
 private_metadata, which the body also carries), so whoever can get a body to us can name
 any address. calbot only answers through it when it is on Slack's host: `hooks.slack.com`
-over HTTPS, or the host `SLACK_API_URL` names (the Slack emulator in tests; Slack's own
-`slack.com` in production, which hosts no response URLs but is Slack's all the same).
+over HTTPS (or `hooks.` of `SLACK_API_URL`'s host, for GovSlack's `slack-gov.com`), or
+the host `SLACK_API_URL` names (the Slack emulator in tests; Slack's own `slack.com` in
+production, which hosts no response URLs but is Slack's all the same).
 No new setting: the API URL already says where Slack is.
 """
 
@@ -36,4 +37,7 @@ def is_slack_response_url(url: object, slack_api_url: str | None) -> bool:
     if origin == ("https", f"{SLACK_HOOKS_HOST}:"):
         return True
     api = _origin(slack_api_url or "")
-    return api is not None and origin == api
+    if api is None:
+        return False
+    hooks_of_api = ("https", "hooks." + api[1])  # GovSlack: slack-gov.com → hooks.slack-gov.com
+    return origin in (api, hooks_of_api)
