@@ -34,15 +34,19 @@ def create_app(rt: Runtime) -> Starlette:
     slack_handler = AsyncSlackRequestHandler(bolt)
     notifier = Notifier(rt)
 
+    async def slack_oauth(request: Request) -> Response:
+        return await slack_handler.handle(request)
+
     async def slack_events(request: Request) -> Response:
-        if request.method == "POST":
-            secret = rt.settings.slack_signing_secret
-            body = await request.body()
-            if not signing.verified(secret, request.headers, body):
-                return JSONResponse({"error": "invalid request"}, status_code=401)
-            if odd := shape.odd(body, request.headers.get("content-type")):
-                log.warning("odd Slack payload acked and ignored: %s is not as Slack sends it", odd)
-                return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
+        """Slack's POSTs: verified and shape-checked here (bot/slack/signing.py, shape.py)
+        before Bolt reads a byte of them."""
+        secret = rt.settings.slack_signing_secret
+        body = await request.body()
+        if not signing.verified(secret, request.headers, body):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        if odd := shape.odd(body, request.headers.get("content-type")):
+            log.warning("odd Slack payload acked and ignored: %s is not as Slack sends it", odd)
+            return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
         try:
             return await slack_handler.handle(request)
         except Exception as error:  # Bolt could not read a signed payload (wrong types)
@@ -72,8 +76,8 @@ def create_app(rt: Runtime) -> Starlette:
             Route("/slack/events", slack_events, methods=["POST"]),
             *(
                 [
-                    Route(INSTALL_PATH, slack_events, methods=["GET"]),
-                    Route(REDIRECT_PATH, slack_events, methods=["GET"]),
+                    Route(INSTALL_PATH, slack_oauth, methods=["GET"]),
+                    Route(REDIRECT_PATH, slack_oauth, methods=["GET"]),
                 ]
                 if rt.settings.oauth
                 else []
