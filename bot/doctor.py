@@ -17,11 +17,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
+import socket
 import sqlite3
+import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
+from urllib.parse import urlparse
 
 import httpx
 import sqlite_utils
@@ -129,6 +132,49 @@ def check_database(settings: Settings) -> list[Finding]:
     return [_ok("database", f"{path} is writable and migrated")]
 
 
+def _causes(exc: BaseException) -> Iterator[BaseException]:
+    """`exc` and what it wraps (aiohttp keeps the OS error aside, httpx chains it)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        current = todo.pop()
+        if current is None or id(current) in seen:
+            continue
+        seen.add(id(current))
+        yield current
+        todo += [getattr(current, "os_error", None), current.__cause__, current.__context__]
+
+
+def why_unreachable(url: str, exc: BaseException) -> str:
+    """Why nothing answered at `url`, in words, with what to check: not a library's repr."""
+    host = urlparse(url).hostname or url
+    causes = list(_causes(exc))
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return (
+            f"the name {host} does not resolve: check the URL's spelling, and this server's "
+            "DNS and outbound network"
+        )
+    if any(isinstance(c, ssl.SSLError) for c in causes):
+        return f"the TLS handshake with {host} failed: check the server's CA certificates"
+    if any(isinstance(c, TimeoutError | httpx.TimeoutException) for c in causes):
+        return (
+            f"{host} did not answer within {TIMEOUT:g} s: check this server's outbound "
+            "network, firewall and proxy"
+        )
+    if any(isinstance(c, ConnectionRefusedError) for c in causes):
+        return f"{host} refused the connection: check the URL's host and port"
+    return (
+        f"no connection to {host} ({type(exc).__name__}): check the URL, and this server's "
+        "outbound network, firewall and proxy"
+    )
+
+
+def _slack_unreachable(check: str, settings: Settings, exc: BaseException) -> Finding:
+    url = settings.slack_api_url
+    unset = "" if "slack.com" in url else " (unset SLACK_API_URL to use Slack itself)"
+    return _fail(check, f"cannot reach Slack at {url}: {why_unreachable(url, exc)}{unset}")
+
+
 def _scopes(response: Any) -> set[str]:
     headers = {str(k).lower(): v for k, v in (response.headers or {}).items()}
     value = headers.get("x-oauth-scopes") or ""
@@ -154,7 +200,7 @@ async def _check_bot_token(settings: Settings, token: str, check: str, fix: str)
         why = _TOKEN_FIXES.get(error, "Slack refused it")
         return [_fail(check, f"auth.test says {error}: {why}; {fix}")]
     except Exception as exc:
-        return [_fail(check, f"cannot reach Slack at {settings.slack_api_url} ({exc!r})")]
+        return [_slack_unreachable(check, settings, exc)]
     where = (
         f"bot user {response.get('user_id')} in {response.get('team')} ({response.get('team_id')})"
     )
@@ -191,7 +237,7 @@ async def _check_oauth_client(settings: Settings) -> list[Finding]:
             )
         ]
     except Exception as exc:
-        return [_fail("slack oauth", f"cannot reach Slack at {settings.slack_api_url} ({exc!r})")]
+        return [_slack_unreachable("slack oauth", settings, exc)]
     return [_ok("slack oauth", "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET accepted")]
 
 
@@ -260,7 +306,7 @@ async def _check_app_token(settings: Settings) -> list[Finding]:
             )
         ]
     except Exception as exc:
-        return [_fail("slack socket mode", f"cannot reach Slack ({exc!r})")]
+        return [_slack_unreachable("slack socket mode", settings, exc)]
     return [_ok("slack socket mode", "SLACK_APP_TOKEN opens a Socket Mode connection")]
 
 
@@ -279,10 +325,13 @@ async def check_maton(settings: Settings, http: httpx.AsyncClient) -> list[Findi
             )
         ]
     except (CalcomError, httpx.HTTPError) as exc:
+        url = settings.maton_ctrl_url
+        if any(isinstance(c, httpx.TransportError) for c in _causes(exc)):
+            return [_fail("maton", f"cannot reach Maton at {url}: {why_unreachable(url, exc)}")]
         return [
             _fail(
                 "maton",
-                f"listing connections at {settings.maton_ctrl_url} failed ({exc!r}): "
+                f"listing connections at {settings.maton_ctrl_url} failed ({exc}): "
                 "check MATON_CTRL_URL and this server's outbound network",
             )
         ]
