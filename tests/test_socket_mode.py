@@ -146,6 +146,9 @@ def test_commands_buttons_a_modal_and_the_home_work_over_the_socket(
     answer = views.submit(view)
     assert answer["response_action"] == "errors" and "Choose a time." in answer["errors"].values()
     assert len(calcom.bookings) == 1
+    # The global shortcut (an interactive `shortcut` envelope) opens the same modal.
+    assert views.shortcut("book_meeting").payload is None
+    assert views.opened(count=2)["title"]["text"] == "Book a meeting"
 
     # The App Home: an app_home_opened event, acked, then views.publish with the booking.
     home = views.open_home("U1")
@@ -155,6 +158,7 @@ def test_commands_buttons_a_modal_and_the_home_work_over_the_socket(
     sent = socket_mode.envelopes
     assert {e["type"] for e in sent} == {"slash_commands", "interactive", "events_api"}
     assert all(e["envelope_id"] in socket_mode.acks for e in sent)
+    assert socket_mode.stray == []  # no ack for an envelope Slack never sent
     for ack in socket_mode.acks.values():
         assert ack.connection == 1
         assert set(ack.message) <= {"envelope_id", "payload"}

@@ -24,7 +24,8 @@ python-slack-sdk's and bolt-python's Socket Mode tests):
   accepted for ``view_submission`` and ``block_suggestion`` only) and ``events_api`` (the
   ``event_callback`` body; with ``retry_attempt`` and ``retry_reason``).
 - The app acks ``{"envelope_id"[, "payload"]}`` on the same connection: every ack is
-  recorded with the connection it came on, and ``wait_ack`` blocks until it is there.
+  recorded with the connection it came on, and ``wait_ack`` blocks until it is there;
+  anything else the app sends (an unknown envelope id, a second ack) lands in ``stray``.
 - ``disconnect`` sends ``{"type": "disconnect", "reason", "debug_info": {"host"}}``
   (``warning``, ``refresh_requested``, ``link_disabled``); a client that refreshes calls
   ``apps.connections.open`` for a new ticket and opens a new connection.
@@ -115,6 +116,7 @@ class SocketModeEmulator:
         self.connections: list[Connection] = []
         self.envelopes: list[dict[str, Any]] = []
         self.acks: dict[str, Ack] = {}
+        self.stray: list[dict[str, Any]] = []  # messages that ack no envelope sent
         self.refused_tickets: list[str] = []
         self._tickets: dict[str, bool] = {}  # ticket -> used
         self._cond = threading.Condition()
@@ -222,8 +224,11 @@ class SocketModeEmulator:
         with self._cond:
             connection.received.append(message)
             envelope_id = message.get("envelope_id") if isinstance(message, dict) else None
-            if envelope_id and envelope_id not in self.acks:
+            sent = {e["envelope_id"] for e in self.envelopes}
+            if envelope_id in sent and envelope_id not in self.acks:
                 self.acks[envelope_id] = Ack(envelope_id, connection.number, message)
+            else:  # unknown, or a second ack of one envelope
+                self.stray.append(message)
             self._cond.notify_all()
 
     # ------------------------------------------------------------------ waiting
