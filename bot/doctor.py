@@ -354,8 +354,8 @@ async def check_public_url(settings: Settings, http: httpx.AsyncClient) -> list[
         return [
             _fail(
                 "public url",
-                f"nothing answers {url} ({type(exc).__name__}): start `calbot serve` there, "
-                "or set PUBLIC_URL to the external address that reaches it",
+                f"nothing answers {url}: {why_unreachable(url, exc)}; start `calbot serve` "
+                "there, or set PUBLIC_URL to the external address that reaches it",
             )
         ]
     try:

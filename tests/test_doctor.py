@@ -84,7 +84,7 @@ BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, 
         {"PUBLIC_URL": "http://127.0.0.1:9"},
         None,
         "public url",
-        "nothing answers",
+        "nothing answers http://127.0.0.1:9/healthz: 127.0.0.1 refused the connection",
     ),
 ]
 
