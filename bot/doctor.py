@@ -17,14 +17,11 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import os
-import socket
 import sqlite3
-import ssl
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, TextIO
-from urllib.parse import urlparse
 
 import httpx
 import sqlite_utils
@@ -36,6 +33,7 @@ from bot.calcom.errors import BadApiKey, CalcomError
 from bot.config import ConfigError, Settings, load_settings
 from bot.slack.install import BOT_SCOPES, INSTALL_PATH
 from bot.store import migrations
+from bot.unreachable import causes, why_unreachable
 
 TIMEOUT = 5.0
 PROBE_CODE = "calbot-doctor-probe"  # an OAuth code Slack cannot know: only the credentials count
@@ -132,47 +130,10 @@ def check_database(settings: Settings) -> list[Finding]:
     return [_ok("database", f"{path} is writable and migrated")]
 
 
-def _causes(exc: BaseException) -> Iterator[BaseException]:
-    """`exc` and what it wraps (aiohttp keeps the OS error aside, httpx chains it)."""
-    seen: set[int] = set()
-    todo: list[BaseException | None] = [exc]
-    while todo:
-        current = todo.pop()
-        if current is None or id(current) in seen:
-            continue
-        seen.add(id(current))
-        yield current
-        todo += [getattr(current, "os_error", None), current.__cause__, current.__context__]
-
-
-def why_unreachable(url: str, exc: BaseException) -> str:
-    """Why nothing answered at `url`, in words, with what to check: not a library's repr."""
-    host = urlparse(url).hostname or url
-    causes = list(_causes(exc))
-    if any(isinstance(c, socket.gaierror) for c in causes):
-        return (
-            f"the name {host} does not resolve: check the URL's spelling, and this server's "
-            "DNS and outbound network"
-        )
-    if any(isinstance(c, ssl.SSLError) for c in causes):
-        return f"the TLS handshake with {host} failed: check the server's CA certificates"
-    if any(isinstance(c, TimeoutError | httpx.TimeoutException) for c in causes):
-        return (
-            f"{host} did not answer within {TIMEOUT:g} s: check this server's outbound "
-            "network, firewall and proxy"
-        )
-    if any(isinstance(c, ConnectionRefusedError) for c in causes):
-        return f"{host} refused the connection: check the URL's host and port"
-    return (
-        f"no connection to {host} ({type(exc).__name__}): check the URL, and this server's "
-        "outbound network, firewall and proxy"
-    )
-
-
 def _slack_unreachable(check: str, settings: Settings, exc: BaseException) -> Finding:
     url = settings.slack_api_url
     unset = "" if "slack.com" in url else " (unset SLACK_API_URL to use Slack itself)"
-    return _fail(check, f"cannot reach Slack at {url}: {why_unreachable(url, exc)}{unset}")
+    return _fail(check, f"cannot reach Slack at {url}: {why_unreachable(url, exc, TIMEOUT)}{unset}")
 
 
 def _scopes(response: Any) -> set[str]:
@@ -326,8 +287,9 @@ async def check_maton(settings: Settings, http: httpx.AsyncClient) -> list[Findi
         ]
     except (CalcomError, httpx.HTTPError) as exc:
         url = settings.maton_ctrl_url
-        if any(isinstance(c, httpx.TransportError) for c in _causes(exc)):
-            return [_fail("maton", f"cannot reach Maton at {url}: {why_unreachable(url, exc)}")]
+        if any(isinstance(c, httpx.TransportError) for c in causes(exc)):
+            why = why_unreachable(url, exc, TIMEOUT)
+            return [_fail("maton", f"cannot reach Maton at {url}: {why}")]
         return [
             _fail(
                 "maton",
@@ -351,11 +313,12 @@ async def check_public_url(settings: Settings, http: httpx.AsyncClient) -> list[
     try:
         response = await http.get(url, timeout=TIMEOUT)
     except httpx.HTTPError as exc:
+        why = why_unreachable(url, exc, TIMEOUT)
         return [
             _fail(
                 "public url",
-                f"nothing answers {url}: {why_unreachable(url, exc)}; start `calbot serve` "
-                "there, or set PUBLIC_URL to the external address that reaches it",
+                f"nothing answers {url}: {why}; start `calbot serve` there, or set "
+                "PUBLIC_URL to the external address that reaches it",
             )
         ]
     try:
