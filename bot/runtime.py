@@ -43,6 +43,14 @@ CANCEL_GRACE = 0.5
 INTERIM_AFTER = 0.8
 
 
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -134,9 +142,10 @@ class Runtime:
             token = bot.bot_token
         client = self._slack_clients.get(team_id)
         if client is None or client.token != token:
-            session = self.slack_session(team_id)
-            client = web_client(self.settings.slack_api_url, token, session)
+            client = web_client(self.settings.slack_api_url, token)
             self._slack_clients[team_id] = client
+        if client.session is None and _in_event_loop():
+            client.session = self.slack_session(team_id)
         return client
 
     def slack_session(self, team_id: str = "") -> aiohttp.ClientSession:

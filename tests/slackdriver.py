@@ -152,11 +152,15 @@ class SlackDriver:
         self.slack.wait_for("response_url", answer, count=count, timeout=timeout)
         return [c.args for c in self.slack.calls_to("response_url") if answer(c)]
 
-    def interims(self, sent: Sent) -> list[dict[str, Any]]:
-        """The interim lines posted so far to `sent`'s response URL."""
+    def interims(self, sent: Sent, *, timeout: float = 5) -> list[dict[str, Any]]:
+        """Wait for the interim line on `sent`'s response URL; the ones posted so far."""
         url_id = sent.response_url.rsplit("/", 1)[1]
-        calls = self.slack.calls_to("response_url")
-        return [c.args for c in calls if c.url_id == url_id and is_interim(c.args)]
+
+        def interim(c: Any) -> bool:
+            return c.url_id == url_id and is_interim(c.args)
+
+        self.slack.wait_for("response_url", interim, timeout=timeout)
+        return [c.args for c in self.slack.calls_to("response_url") if interim(c)]
 
     def reply(self, sent: Sent, *, timeout: float = 5) -> dict[str, Any]:
         """The bot's first reply to `sent`."""

@@ -41,6 +41,7 @@ class GatewayPool:
         *,
         max_in_flight: int = MAX_IN_FLIGHT,
         pool_timeout: float = 5.0,
+        leak_limit: int = LEAK_LIMIT,
     ):
         self._factory = factory
         self._client = factory()
@@ -49,6 +50,7 @@ class GatewayPool:
         self._retired: set[httpx.AsyncClient] = set()
         self._closers: set[asyncio.Task[None]] = set()
         self.pool_timeout = pool_timeout
+        self.leak_limit = leak_limit
         self.replaced = 0  # how many times a wedged client was replaced
 
     @property
@@ -84,7 +86,7 @@ class GatewayPool:
         except TimeoutError:
             raise httpx.PoolTimeout("no free gateway slot in time") from None
         try:
-            if self.orphans() >= LEAK_LIMIT:
+            if self.orphans() >= self.leak_limit:
                 self._replace(f"{self.orphans()} orphaned connections")
             client = self._client
             self._in_flight[client] += 1
