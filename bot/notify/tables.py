@@ -9,6 +9,7 @@ share the database file.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -142,14 +143,18 @@ def enqueue(
     return cursor.lastrowid
 
 
-def claim_next(db: sqlite_utils.Database, now: float, lease_until: float) -> OutboxRow | None:
-    """Take the oldest due row, or one whose claimer died (lease over), in one statement."""
+def claim_next(
+    db: sqlite_utils.Database, now: float, lease_until: float, skip: Collection[str] = ()
+) -> OutboxRow | None:
+    """Take the oldest due row, or one whose claimer died (lease over), in one statement;
+    rows of the subscription tokens in `skip` (their channel is busy) are left for later."""
+    others = f"and token not in ({', '.join('?' * len(skip))}) " if skip else ""
     row = db.execute(
         f"update outbox set status = 'posting', lease_until = ?, attempts = attempts + 1 "
-        f"where id = (select id from outbox where (status = 'pending' and next_attempt_at <= ?) "
-        f"or (status = 'posting' and lease_until <= ?) order by id limit 1) "
+        f"where id = (select id from outbox where ((status = 'pending' and next_attempt_at <= ?) "
+        f"or (status = 'posting' and lease_until <= ?)) {others}order by id limit 1) "
         f"returning {_COLUMNS}",
-        [lease_until, now, now],
+        [lease_until, now, now, *skip],
     ).fetchall()  # exhausting the cursor ends the statement, and with it the write lock
     return OutboxRow(*row[0]) if row else None
 
