@@ -49,9 +49,9 @@ def serve(port: int | None) -> None:
 
     settings = _settings()
     logs.setup(settings)
-    from bot.server import run
+    from bot.server import start
 
-    asyncio.run(run(settings, port=settings.port if port is None else port))
+    start(settings, port=settings.port if port is None else port)
 
 
 def doctor() -> None:
