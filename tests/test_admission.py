@@ -132,7 +132,7 @@ async def test_a_wedged_pool_is_replaced(closing_server: LoopbackServer) -> None
         await bare.get(url)
     await bare.aclose()
 
-    pool = GatewayPool(small_client, max_in_flight=1, leak_limit=1)
+    pool = GatewayPool(small_client, max_in_flight=1, leak_limit=1, check_every=1)
     await _orphan_a_connection(pool.client, url)
     assert pool.orphans() == 1
     answer = await pool.request("GET", url)  # detected, replaced, served
@@ -201,6 +201,7 @@ def test_a_burst_then_one_more_works(
         link_user(bot, calcom, user, user.lower())
     bot.rt.admission = Admission(max_pending=8, per_user=2, max_running=4)
     bot.rt.budget_seconds = 1.0
+    bot.rt.http.leak_limit = bot.rt.http.check_every = 1  # any orphan: replace at once
     calcom.fault("delay", path="/cal-com/v2/slots", seconds=1.5, times=40)
 
     burst = [
@@ -220,5 +221,6 @@ def test_a_burst_then_one_more_works(
     bot.rt.budget_seconds = 10.0
     picker = bot.slack.reply(bot.slack.command("book 30min tomorrow with jane@example.com"))
     assert any(a.startswith("pick_slot:") for a in action_ids(picker))
-    assert bot.rt.http.orphans() == 0
+    bot.settle()
+    assert bot.rt.http.orphans() == 0  # an orphan the burst left (it happens) was replaced
     assert bot.rt.admission.pending == 0

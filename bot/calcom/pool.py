@@ -9,8 +9,8 @@ Two failures seen under a burst (issue 15) shape it:
 - A request cancelled while httpcore had just made a new connection for it leaves that
   connection in the pool forever, CONNECTING (encode/httpcore#1093, still open in
   httpcore 1.0.9). Enough of them and every later request times out against a healthy
-  gateway until the process restarts. Before each request the pool is checked: a
-  connection that is neither idle, closed nor serving one of our requests in flight is
+  gateway until the process restarts. Every `CHECK_EVERY` requests the pool is looked at:
+  a connection that is neither idle, closed nor serving one of our requests in flight is
   orphaned; when `LEAK_LIMIT` of them have piled up (or a request waits for the pool,
   which the cap says cannot happen), a fresh client replaces the wedged one. The old one
   is closed once its requests still in flight have ended.
@@ -30,6 +30,7 @@ log = logging.getLogger("calbot.calcom")
 MAX_CONNECTIONS = 50
 MAX_IN_FLIGHT = 40  # below MAX_CONNECTIONS: nothing ever waits inside httpcore's pool
 LEAK_LIMIT = 5  # orphaned connections tolerated before the client is replaced
+CHECK_EVERY = 16  # requests between two looks at the pool (a look scans every connection)
 
 
 class GatewayPool:
@@ -42,6 +43,7 @@ class GatewayPool:
         max_in_flight: int = MAX_IN_FLIGHT,
         pool_timeout: float = 5.0,
         leak_limit: int = LEAK_LIMIT,
+        check_every: int = CHECK_EVERY,
     ):
         self._factory = factory
         self._client = factory()
@@ -51,6 +53,8 @@ class GatewayPool:
         self._closers: set[asyncio.Task[None]] = set()
         self.pool_timeout = pool_timeout
         self.leak_limit = leak_limit
+        self.check_every = check_every
+        self._until_check = 0
         self.replaced = 0  # how many times a wedged client was replaced
 
     @property
@@ -86,8 +90,11 @@ class GatewayPool:
         except TimeoutError:
             raise httpx.PoolTimeout("no free gateway slot in time") from None
         try:
-            if self.orphans() >= self.leak_limit:
-                self._replace(f"{self.orphans()} orphaned connections")
+            self._until_check -= 1
+            if self._until_check <= 0:
+                self._until_check = self.check_every
+                if self.orphans() >= self.leak_limit:
+                    self._replace(f"{self.orphans()} orphaned connections")
             client = self._client
             self._in_flight[client] += 1
             try:

@@ -30,6 +30,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -56,6 +57,7 @@ LEASE = 120.0  # a claimed row is taken over when its claimer has not finished b
 IDLE_POLL = 30.0  # real seconds: a safety net only, new rows wake the worker
 KEEP_FINISHED = 7 * 24 * 3600.0  # dedupe keys outlive Cal.com's retries by far
 PRUNE_EVERY = 3600.0
+DISPATCH_GAP = 0.02  # real seconds between two looks for due rows, at most one look per gap
 CANCEL_GRACE = 10.0  # how long a plain cancellation waits for a reschedule to explain it
 BROKEN = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 TRANSIENT = frozenset(
@@ -80,7 +82,8 @@ def backoff(attempts: int) -> float:
 
 def classify(error: SlackApiError) -> Outcome:
     response = error.response
-    code = str(response.get("error") or f"http_{response.status_code}")
+    data = response.data if isinstance(response.data, dict) else {}  # a proxy's HTML 502...
+    code = str(data.get("error") or f"http_{response.status_code}")
     if response.status_code == 429:
         after = next(
             (v for k, v in (response.headers or {}).items() if k.lower() == "retry-after"), None
@@ -103,6 +106,7 @@ class Notifier:
         self._pruned_at = 0.0
         # channels post side by side, each at Slack's pace; a finished post looks again
         self.lanes = Lanes(on_done=self.wake)
+        self._dispatched = 0.0  # time.monotonic() of the last look for due rows
         self._targets: dict[str, str] = {}  # subscription token -> the channel it posts to
 
     # --- lifecycle ----------------------------------------------------------------------
@@ -178,6 +182,12 @@ class Notifier:
         finally:
             for wait in waits:
                 wait.cancel()
+        # A burst of deliveries wakes us once per row: look at most every DISPATCH_GAP
+        # seconds (real time), so one pass claims what many wakes announced.
+        gap = self._dispatched + DISPATCH_GAP - time.monotonic()
+        if gap > 0 and not self._stopping:
+            await asyncio.sleep(gap)
+        self._dispatched = time.monotonic()
 
     def _now(self) -> float:
         return self.rt.clock().timestamp()
