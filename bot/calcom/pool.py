@@ -29,6 +29,8 @@ log = logging.getLogger("calbot.calcom")
 
 MAX_CONNECTIONS = 50
 MAX_IN_FLIGHT = 40  # below MAX_CONNECTIONS: nothing ever waits inside httpcore's pool
+CONNECT_TIMEOUT = 5.0
+READ_TIMEOUT = 15.0
 LEAK_LIMIT = 5  # orphaned connections tolerated before the client is replaced
 CHECK_EVERY = 16  # requests between two looks at the pool (a look scans every connection)
 
@@ -149,3 +151,26 @@ class GatewayPool:
 
     async def __aexit__(self, *exc: object) -> None:
         await self.aclose()
+
+
+def make_http_client(
+    *, connect: float = CONNECT_TIMEOUT, read: float = READ_TIMEOUT
+) -> GatewayPool:
+    """The process's one pooled HTTP client for Maton (gateway and control plane).
+
+    Connect 5 s, read 15 s; at most `MAX_IN_FLIGHT` requests at once, below the pool's
+    size, and a wedged pool replaced. Build it once per process and
+    close it on shutdown.
+    """
+
+    def client() -> httpx.AsyncClient:
+        return httpx.AsyncClient(
+            timeout=httpx.Timeout(read, connect=connect, write=read, pool=connect),
+            limits=httpx.Limits(
+                max_connections=MAX_CONNECTIONS, max_keepalive_connections=20, keepalive_expiry=30
+            ),
+            headers={"User-Agent": "calbot/0.1"},
+            follow_redirects=False,
+        )
+
+    return GatewayPool(client, max_in_flight=MAX_IN_FLIGHT, pool_timeout=connect)

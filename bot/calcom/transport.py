@@ -50,7 +50,8 @@ from bot.calcom.errors import (
     UpstreamFailure,
     scrub,
 )
-from bot.calcom.pool import MAX_CONNECTIONS, MAX_IN_FLIGHT, GatewayPool
+from bot.calcom.pool import CONNECT_TIMEOUT, READ_TIMEOUT
+from bot.calcom.pool import make_http_client as make_http_client  # re-exported
 
 log = logging.getLogger("calbot.calcom")
 
@@ -58,8 +59,6 @@ MAX_TRIES = 3
 MAX_WAIT = 10.0  # seconds of sleeping between tries, in all
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 15.0
 MIN_TRY = 0.25  # seconds of budget below which another try is not worth starting
 
 Plane = Literal["gateway", "ctrl"]
@@ -68,29 +67,6 @@ Clock = Callable[[], float]
 
 # Errors raised before a byte of the request left: safe to retry for any method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-def make_http_client(
-    *, connect: float = CONNECT_TIMEOUT, read: float = READ_TIMEOUT
-) -> GatewayPool:
-    """The process's one pooled HTTP client for Maton (gateway and control plane).
-
-    Connect 5 s, read 15 s; at most `MAX_IN_FLIGHT` requests at once, below the pool's
-    size, and a wedged pool replaced (bot/calcom/pool.py). Build it once per process and
-    close it on shutdown.
-    """
-
-    def client() -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            timeout=httpx.Timeout(read, connect=connect, write=read, pool=connect),
-            limits=httpx.Limits(
-                max_connections=MAX_CONNECTIONS, max_keepalive_connections=20, keepalive_expiry=30
-            ),
-            headers={"User-Agent": "calbot/0.1"},
-            follow_redirects=False,
-        )
-
-    return GatewayPool(client, max_in_flight=MAX_IN_FLIGHT, pool_timeout=connect)
 
 
 class OutOfTime(UpstreamFailure):
