@@ -21,8 +21,11 @@ from bot.models import Subscription
 
 
 def _subscriptions(db: sqlite_utils.Database, where: str, args: list[Any]) -> list[Subscription]:
-    rows = db["subscriptions"].rows_where(where, args, order_by="id")
-    return [Subscription.from_row(r) for r in rows]
+    # a plain select: sqlite-utils' rows_where first asks sqlite_master three times
+    # (views, then tables), which tripled the webhook endpoint's statements
+    cursor = db.execute(f"select * from subscriptions where {where} order by id", args)
+    names = [column[0] for column in cursor.description]
+    return [Subscription.from_row(dict(zip(names, row, strict=True))) for row in cursor]
 
 
 def subscription_by_token(db: sqlite_utils.Database, token: str) -> Subscription | None:

@@ -171,11 +171,11 @@ class Notifier:
 
     async def _idle(self) -> None:
         """Until woken, or the next retry falls due (by the injected sleep)."""
-        due = tables.earliest_due(self.rt.store.db)
         waits = [asyncio.ensure_future(self._wake.wait())]
         # While posts are in flight, each one's end wakes us (and their own rows' leases are
         # not due): sleeping towards a lease would only spin, or move a test's clock.
-        if due is not None and not self.lanes.tasks:
+        due = None if self.lanes.tasks else tables.earliest_due(self.rt.store.db)
+        if due is not None:
             waits.append(asyncio.ensure_future(self.sleep(max(0.0, due - self._now()))))
         try:
             await asyncio.wait(waits, timeout=IDLE_POLL, return_when=asyncio.FIRST_COMPLETED)
