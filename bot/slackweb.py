@@ -8,8 +8,9 @@ client, response-URL posts and the worker, and closed at shutdown.
 Interactive calls (views.open, chat.postMessage, views.publish from a listener) that Slack
 answers with 429 are retried after its `Retry-After`, as slack_sdk's
 `AsyncRateLimitErrorRetryHandler` does, but only while the wait fits in the user action's
-time budget (bot/budget.py). Background work has no budget: a 429 there is returned to
-the caller, and the notification worker keeps its own, longer schedule.
+time budget (bot/budget.py), or (Bolt's client, outside a budget: the Home published when
+it opens) a few seconds. The runtime's clients outside a budget get the 429 back: the
+notification worker keeps its own, longer schedule.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import budget
 
 RATE_LIMIT_RETRIES = 2
+INTERACTIVE_WAIT = 5.0  # seconds Bolt's client may wait for Slack outside an action's budget
 
 
 def retry_after(response: HttpResponse) -> float:
@@ -42,7 +44,16 @@ def retry_after(response: HttpResponse) -> float:
 
 
 class BudgetedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
-    """Slack's 429 inside a user action: wait `Retry-After` and try again, within budget."""
+    """Slack's 429 inside a user action: wait `Retry-After` and try again, within budget.
+
+    Outside a budget, waits of at most `wait_without_budget` seconds are taken (Bolt's
+    client: everything it calls answers someone, e.g. the Home published when it opens);
+    0 for the runtime's clients, whose background callers keep their own schedule.
+    """
+
+    def __init__(self, *, max_retry_count: int, wait_without_budget: float = 0.0):
+        super().__init__(max_retry_count=max_retry_count)
+        self.wait_without_budget = wait_without_budget
 
     async def _can_retry_async(
         self,
@@ -54,20 +65,22 @@ class BudgetedRateLimitRetry(AsyncRateLimitErrorRetryHandler):
     ) -> bool:
         if response is None or response.status_code != 429:
             return False
-        left = budget.remaining()
+        left = budget.remaining(self.wait_without_budget)
         # slack_sdk waits Retry-After plus up to a second of jitter
         return left is not None and retry_after(response) + 1.5 <= left
 
 
-def retry_handlers() -> list[AsyncRetryHandler]:
+def retry_handlers(*, interactive: bool) -> list[AsyncRetryHandler]:
+    wait = INTERACTIVE_WAIT if interactive else 0.0
     return [
         AsyncConnectionErrorRetryHandler(),
-        BudgetedRateLimitRetry(max_retry_count=RATE_LIMIT_RETRIES),
+        BudgetedRateLimitRetry(max_retry_count=RATE_LIMIT_RETRIES, wait_without_budget=wait),
     ]
 
 
-def web_client(base_url: str, token: str | None, session: Any = None) -> AsyncWebClient:
+def web_client(
+    base_url: str, token: str | None, session: Any = None, *, interactive: bool = False
+) -> AsyncWebClient:
     """A Web API client with calbot's retry handlers, on `session` when given."""
-    return AsyncWebClient(
-        base_url=base_url, token=token, session=session, retry_handlers=retry_handlers()
-    )
+    handlers = retry_handlers(interactive=interactive)
+    return AsyncWebClient(base_url=base_url, token=token, session=session, retry_handlers=handlers)

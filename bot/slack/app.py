@@ -36,7 +36,7 @@ def build_app(rt: Runtime) -> AsyncApp:
     token = None if settings.oauth else settings.slack_bot_token
     # Slack's 429 retried within the action's budget; its HTTP session is attached at
     # start-up (bot/web.py), and Bolt's per-request clients share both (bot/slackweb.py).
-    client = web_client(settings.slack_api_url, token)
+    client = web_client(settings.slack_api_url, token, interactive=True)
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret,
