@@ -13,6 +13,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import budget
 from bot.blocks.progress import BOOKING, LOOKING_UP_TIMES
+from bot.slack.context import Responder, turn_for
 from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
@@ -125,3 +126,22 @@ def test_slack_429_on_views_publish_is_retried(bot: Bot, slack: SlackEmulator, s
     assert "Sam Jones" in text_of(home)
     failed, published = slack.calls_to("views.publish")[:2]
     assert failed.error == "ratelimited" and published.ok
+
+
+def test_no_interim_line_over_a_message_everyone_sees(bot: Bot, slack: SlackEmulator) -> None:
+    """A button on a channel notification: an interim line would replace the notification
+    for the whole channel, so none is shown there; an ephemeral picker gets one."""
+    url = slack.new_response_url(channel="C1", user_id="U1")
+    body = {
+        "type": "block_actions",
+        "user": {"id": "U1", "team_id": "T111"},
+        "team": {"id": "T111"},
+        "channel": {"id": "C1"},
+        "message": {"ts": "1.2", "text": "New booking"},
+        "response_url": url,
+        "actions": [{"action_id": "notify_confirm", "value": "1"}],
+    }
+    public = turn_for(bot.rt, {**body, "container": {"is_ephemeral": False}}, None)
+    private = turn_for(bot.rt, {**body, "container": {"is_ephemeral": True}}, None)
+    assert not isinstance(public.respond, Responder)
+    assert isinstance(private.respond, Responder)

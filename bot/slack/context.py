@@ -204,7 +204,18 @@ def turn_for(rt: Runtime, body: dict[str, Any], client: Any, url: str | None = N
     caller = Caller.from_body(body)
     from_message = url is None and body.get("type") == "block_actions" and "message" in body
     respond = responder(rt, client, caller, url or caller.response_url, from_message=from_message)
+    if from_message and not (body.get("container") or {}).get("is_ephemeral"):
+        # a button on a message everyone sees (a channel notification): an interim line
+        # would replace that message for everyone, and the answer after it would too
+        respond = _without_interim(respond)
     return Turn(rt, caller, respond, client)
+
+
+def _without_interim(respond: Respond) -> Respond:
+    async def plain(**payload: Any) -> None:
+        await respond(**payload)
+
+    return plain
 
 
 def action(body: dict[str, Any]) -> dict[str, Any]:
@@ -260,6 +271,6 @@ async def _refuse(rt: Runtime, ack: Any, body: dict[str, Any], client: Any) -> N
         await ack(text=BUSY, response_type="ephemeral")
         return
     await ack()
-    turn = turn_for(rt, body, client)
-    if isinstance(turn.respond, Responder):
-        rt.spawn(turn.respond(text=BUSY, response_type="ephemeral"), name="busy")
+    if body.get("response_url"):
+        respond = turn_for(rt, body, client).respond
+        rt.spawn(respond(text=BUSY, response_type="ephemeral"), name="busy")
