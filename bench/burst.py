@@ -19,6 +19,7 @@ Rows (each a burst at `--concurrency`, floor then calbot, repeated `--rounds` ti
 Then logging's cost per request, and calbot's RSS.
 
 Run: .venv/bin/python bench/burst.py [--rounds 2] [--help-burst 300] [--book-burst 500]
+     [--calbot-loop asyncio]   (calbot on asyncio's loop instead of uvloop, to compare)
 Keep runs under a minute on a shared machine; the sizes are printed with the table.
 """
 
@@ -52,6 +53,14 @@ from webhooks import TOKEN, delivery, free_port, prepare_database, rss_mb  # noq
 SECRET = "bench-signing-secret"
 KEY = "bench-maton-key-0123456789"
 BUSY_MARK = "very busy"
+ASYNCIO_SERVE = """
+import sys, bot.server
+start = bot.server.start
+bot.server.start = lambda settings, port: start(settings, port=port, loop="asyncio")
+sys.argv = ["calbot", "serve"]
+from bot.__main__ import main
+main()
+"""
 
 
 # ---------------------------------------------------------------- child processes
@@ -441,7 +450,8 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
     print(
         f"\nsizes: {args.rounds} rounds, c={c}, help burst {args.help_burst}, "
         f"book burst {args.book_burst} from {args.users} people, webhooks {args.deliveries} "
-        f"at once and {args.rate:.0f}/s for {args.seconds:.0f} s (medians of the rounds)\n"
+        f"at once and {args.rate:.0f}/s for {args.seconds:.0f} s (medians of the rounds); "
+        f"calbot on {args.calbot_loop}\n"
     )
     print(f"| c={c} | bare Bolt | calbot | ratio |")
     print("|---|---|---|---|")
@@ -485,6 +495,7 @@ def main() -> None:
     parser.add_argument("--deliveries", type=int, default=500)
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=3)
+    parser.add_argument("--calbot-loop", choices=("uvloop", "asyncio"), default="uvloop")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="calbot-burst-")
@@ -524,7 +535,10 @@ def main() -> None:
         if "BENCH_PROFILE" in os.environ
         else []
     )
-    bot = subprocess.Popen([sys.executable, *profile, "-m", "bot", "serve"], env=env, cwd=ROOT)
+    serve = ["-m", "bot", "serve"]
+    if args.calbot_loop == "asyncio":  # for comparison: `calbot serve` on asyncio's own loop
+        serve = ["-c", ASYNCIO_SERVE]
+    bot = subprocess.Popen([sys.executable, *profile, *serve], env=env, cwd=ROOT)
     try:
         asyncio.run(
             measure(
