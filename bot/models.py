@@ -1,7 +1,7 @@
 """The product's value types: what services compute and what blocks render.
 
 They live here, apart from the modules that fill them (store, services, notify), so that
-Block Kit builders can take them without importing any I/O layer (DESIGN.md §2). Frozen
+Block Kit builders can take them without importing any I/O layer (README, "How it is built"). Frozen
 dataclasses with pure properties only; imports are the stdlib (and `bot.calcom.models` for
 annotations).
 """
@@ -127,6 +127,30 @@ class Dashboard:
     types: list[EventType]
     schedule: Schedule | None
     subscriptions: list[Subscription] = field(default_factory=list)
+
+
+# --- booking from a command ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a slot picker is for, stored server-side (bot/store/intents.py): its buttons
+    carry only the intent id, never a connection, an email or a host."""
+
+    id: str
+    team_id: str
+    user_id: str  # who asked; only they may press its buttons
+    host_user_id: str  # whose calendar (the caller, or a mentioned teammate)
+    event_type_id: int  # 0 while the user still has to choose among several
+    tz: str  # the caller's zone, for showing times
+    when_text: str = ""  # what they asked for, kept for after they choose a type
+    guest_name: str | None = None  # the attendee when the caller is the host
+    guest_email: str | None = None
+    reschedule_uid: str | None = None  # set when picking a new time for a booking
+
+    @property
+    def teammate(self) -> bool:
+        return self.host_user_id != self.user_id
 
 
 # --- booking modal ------------------------------------------------------------------------

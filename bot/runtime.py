@@ -24,8 +24,8 @@ from bot.calcom.client import CalcomClient
 from bot.calcom.connections import MatonConnections
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
-from bot.installations import installation_store
 from bot.store import Store
+from bot.store.installations import installation_store
 
 log = logging.getLogger("calbot")
 

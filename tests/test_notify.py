@@ -24,10 +24,11 @@ import pytest
 
 from bot.config import Settings
 from bot.models import Subscription
-from bot.notify import events, tables
+from bot.notify import events
 from bot.notify.worker import CANCEL_GRACE, LEASE, Notifier
 from bot.runtime import Runtime
 from bot.store import Store
+from bot.store import notifications as tables
 from bot.web import create_app
 from tests.conftest import MATON_KEY, SIGNING_SECRET, Bot, Clock, link_user, make_settings
 from tests.emulators.calcom import TRIGGERS, CalcomEmulator

@@ -15,10 +15,11 @@ import pytest
 from bot.config import Settings
 from bot.grammar import ALL_TRIGGERS
 from bot.models import Subscription
-from bot.notify import events, tables
+from bot.notify import events
 from bot.notify.worker import CANCEL_GRACE
 from bot.services import subscriptions
 from bot.store import Store, migrations
+from bot.store import notifications as tables
 from tests.conftest import Bot, Clock, link_user, make_settings
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator

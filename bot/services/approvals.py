@@ -12,11 +12,12 @@ import logging
 from dataclasses import dataclass
 
 from bot.models import BookingEvent, Subscription
-from bot.notify import events, tables
-from bot.notify.tables import OutboxRow
+from bot.notify import events
 from bot.runtime import Runtime
 from bot.services.accounts import require_link
 from bot.services.errors import ServiceError
+from bot.store import notifications as tables
+from bot.store.notifications import OutboxRow
 
 log = logging.getLogger("calbot.approvals")
 

@@ -20,10 +20,11 @@ from collections.abc import Iterable
 from bot.calcom.errors import CalcomError, NotFound
 from bot.calcom.models import EventType
 from bot.models import Link, Subscription
-from bot.notify import events, tables
+from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import event_types
 from bot.services.errors import ServiceError
+from bot.store import notifications as tables
 
 log = logging.getLogger("calbot.subscriptions")
 
