@@ -67,3 +67,7 @@ class SlotTaken(ServiceError):
 
 class IntentExpired(ServiceError):
     user_message = "Those buttons have expired (or belong to someone else). Run the command again."
+
+
+class NoEmail(ServiceError):
+    user_message = "Your Slack profile has no email address, which Cal.com needs for a booking."

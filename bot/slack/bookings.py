@@ -17,7 +17,7 @@ from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled, listed_pa
 from bot.blocks.small_modals import cancel_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
-from bot.services import bookings, event_types, intents
+from bot.services import bookings, offers
 from bot.services.accounts import require_link
 from bot.slack import home, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff, turn_for
@@ -71,25 +71,13 @@ async def on_cancel(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
-    """A picker for the same event type; the pick moves the booking (see picker.py)."""
-    rt, caller = turn.rt, turn.caller
-    link = await require_link(rt, caller.team_id, caller.user_id)
-    booking = await bookings.get(rt, link, action_value(body))
-    me = await person(rt, turn.client, caller.team_id, caller.user_id)
-    event_type = await event_types.by_id(rt, link, booking.event_type_id or 0)
-    intent = intents.create(
-        rt,
-        team_id=caller.team_id,
-        user_id=caller.user_id,
-        host_user_id=caller.user_id,
-        event_type_id=event_type.id,
-        tz=me.tz,
-        reschedule_uid=booking.uid,
+    """A picker for the same event type; the pick moves the booking (bot/services/offers.py)."""
+    caller = turn.caller
+    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
+    offered = await offers.start_reschedule(
+        turn.rt, caller.team_id, caller.user_id, me.tz, action_value(body)
     )
-    when = picker.read_when("", rt, me.tz)
-    await picker.offer(
-        turn, intent, link, event_type, when, note=f"Moving *{booking.title}*: pick a new time."
-    )
+    await picker.show_offer(turn, offered)
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:

@@ -8,9 +8,8 @@ its result replaces the picker through the original message's response URL.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
@@ -18,9 +17,9 @@ from bot.blocks.small_modals import guest_modal, submitted_value
 from bot.calcom.models import Attendee
 from bot.grammar.tokens import looks_like_email
 from bot.ids import Block, View
+from bot.models import Intent
 from bot.runtime import Runtime
-from bot.services import intents
-from bot.services.intents import Intent
+from bot.services import offers
 from bot.slack import picker
 from bot.slack.context import Turn, turn_for
 
@@ -52,9 +51,19 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 
 async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> None:
-    intent = intents.load(turn.rt, meta["intent"], turn.caller.team_id, turn.caller.user_id)
-    host, event_type = await picker.resolve_intent(turn, intent)
-    start = datetime.fromtimestamp(int(meta["start"]), UTC).astimezone(ZoneInfo(intent.tz))
-    await picker.complete_booking(
-        turn, intent, host, event_type, start, Attendee(name, email, intent.tz)
+    """Book the slot clicked with the guest named; the picker shows the result."""
+    caller = turn.caller
+    picked = await offers.pick(
+        turn.rt,
+        caller.team_id,
+        caller.user_id,
+        str(meta.get("intent") or ""),
+        int(meta["start"]),
+        caller=_nobody,
+        guest=(name, email),
     )
+    await picker.show_picked(turn, picked)
+
+
+async def _nobody() -> Attendee:
+    raise AssertionError("a guest booking never asks who the caller is")
