@@ -227,7 +227,8 @@ class Form:
     times: list[datetime] = field(default_factory=list)  # free starts on `day`, in draft.tz
     next_free: date | None = None
     you: str = ""  # how you appear as the attendee when booking a teammate
-    notice: str | None = None  # why there is nothing to choose (host not linked, ...)
+    notice: str | None = None  # a word above the form (the time picked was just taken)
+    problem: Exception | None = None  # why there is nothing to choose (host not linked, ...)
 
     @property
     def you_host(self) -> bool:

@@ -13,6 +13,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from bot.blocks.bookings import summary_lines
+from bot.blocks.errors import error_text
 from bot.blocks.kit import Block, context, section
 from bot.blocks.timefmt import clock, day_label
 from bot.blocks.viewkit import (
@@ -64,11 +65,25 @@ def _no_times(form: Form) -> Block:
     return section(f"No free times on {when}, nor in the two weeks after.")
 
 
+TAKEN = "That time was just taken. Here are the times still free."
+TAKEN_AT_SUBMIT = "That time was just taken. Pick another."
+NO_EMAIL = "Your Slack profile has no email address, and Cal.com invites by email."
+YOU_UNLINKED = "You haven't connected Cal.com yet: run `/cal connect`, or choose a teammate."
+
+
+def _notice(form: Form) -> str | None:
+    """What stands above the form: a note, or why there is nothing to choose."""
+    if form.problem is None:
+        return form.notice
+    return YOU_UNLINKED if form.you_host else error_text(form.problem)
+
+
 def booking_form(form: Form) -> dict[str, Any]:
     draft = form.draft
     blocks: list[Block] = []
-    if form.notice:
-        blocks.append(section(f":warning: {form.notice}"))
+    notice_text = _notice(form)
+    if notice_text:
+        blocks.append(section(f":warning: {notice_text}"))
     host = {"type": "users_select", "action_id": Action.BOOKING_HOST, "initial_user": draft.host}
     blocks.append(input_block(B.BOOKING_HOST, "Host", host, dispatch=True))
     if form.types:
@@ -78,7 +93,7 @@ def booking_form(form: Form) -> dict[str, Any]:
         blocks.append(
             input_block(f"{B.BOOKING_TYPE}.{draft.rev}", "Event type", select, dispatch=True)
         )
-    elif not form.notice:
+    elif not notice_text:
         blocks.append(section(f"<@{draft.host}> has no event types to book yet."))
     picker = {
         "type": "datepicker",

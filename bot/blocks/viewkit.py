@@ -67,7 +67,7 @@ def notice(
 
 
 def problem(title: str, text: str) -> dict[str, Any]:
-    """A modal that says what went wrong (worded by bot/slack/errors.describe)."""
+    """A modal that says what went wrong (worded by bot/blocks/errors.py)."""
     return notice(title, f":warning: {text}")
 
 

@@ -15,24 +15,11 @@ from bot.models import BookingEvent, Subscription
 from bot.notify import events
 from bot.runtime import Runtime
 from bot.services.accounts import require_link
-from bot.services.errors import ServiceError
+from bot.services.errors import NotTheHost, RequestGone
 from bot.store import notifications as tables
 from bot.store.notifications import OutboxRow
 
 log = logging.getLogger("calbot.approvals")
-
-
-class NotTheHost(ServiceError):
-    def __init__(self, host_user_id: str):
-        self.host_user_id = host_user_id
-        super().__init__(f"Only <@{host_user_id}>, the host, can confirm or decline this booking.")
-
-
-class RequestGone(ServiceError):
-    user_message = (
-        "That booking request isn't something I can act on any more "
-        "(its notifications were turned off, or it was already handled)."
-    )
 
 
 @dataclass(frozen=True)

@@ -33,10 +33,7 @@ async def load(rt: Runtime, team_id: str, caller_id: str, draft: Draft, you: str
     try:
         host = await booking.host_link(rt, team_id, caller_id, draft.host)
     except (NotLinked, LinkPending, TeammateNotLinked) as error:
-        text = error.user_message
-        if draft.host == caller_id:
-            text = "You haven't connected Cal.com yet: run `/cal connect`, or choose a teammate."
-        return Form(draft, caller_id, day, you=you, notice=text)
+        return Form(draft, caller_id, day, you=you, problem=error)
     types = await event_types.event_types_of(rt, host)
     if draft.host != caller_id:
         types = [t for t in types if not t.hidden]  # a teammate's hidden types stay theirs

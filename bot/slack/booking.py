@@ -20,7 +20,7 @@ from bot.calcom.models import Attendee
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.services import offers
-from bot.services.errors import ServiceError
+from bot.services.errors import GuestHasNoEmail
 from bot.services.offers import AskGuest
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
@@ -50,7 +50,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
         invited = await person(turn.rt, turn.client, turn.caller.team_id, command.guest_user_id)
         guest_name, guest_email = invited.name, invited.email
         if not guest_email:
-            raise ServiceError(f"<@{command.guest_user_id}> has no email in their Slack profile.")
+            raise GuestHasNoEmail(command.guest_user_id)
     elif command.guest_email:
         guest_name, guest_email = command.guest_email.split("@")[0], command.guest_email
     await start(

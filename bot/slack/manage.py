@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
+from bot.blocks.errors import error_text
 from bot.blocks.event_types import booking_link
 from bot.blocks.home import booking_link_view
 from bot.blocks.settings import (
@@ -37,7 +38,7 @@ from bot.services.errors import NotLinked
 from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
-from bot.slack.errors import describe
+from bot.slack.errors import reply_for
 
 Build = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -51,7 +52,7 @@ async def open_filled(turn: Turn, title: str, build: Build) -> None:
     try:
         filled = await build()
     except Exception as error:
-        filled = problem(title, describe(error)["text"])
+        filled = problem(title, reply_for(error)["text"])
     await views.update(turn.rt, turn.client, view["id"], filled)
 
 
@@ -129,16 +130,16 @@ async def _submit(
 ) -> None:
     """Make `change` within the ack budget; then refresh the Home. Closes on success."""
     caller, view = Caller.from_body(body), body["view"]
-    link = rt.store.get_link(caller.team_id, caller.user_id)
-    if link is None or not link.active:
-        await ack(response_action="errors", errors={error_block: NotLinked.user_message})
+    link = accounts.active_link_or_none(rt, caller.team_id, caller.user_id)
+    if link is None:
+        await ack(response_action="errors", errors={error_block: error_text(NotLinked()) or ""})
         return
 
     async def work() -> views.Outcome:
         try:
             done = await change(link)
         except DuplicateSlug as taken:
-            return views.Outcome(errors={B.TYPE_SLUG: taken.user_message})
+            return views.Outcome(errors={B.TYPE_SLUG: error_text(taken) or ""})
         home.refresh_soon(rt, client, caller.team_id, caller.user_id)
         return views.Outcome(done=done)
 
@@ -153,10 +154,10 @@ async def submit_event_type(
 ) -> None:
     view = body["view"]
     caller = Caller.from_body(body)
-    link = rt.store.get_link(caller.team_id, caller.user_id)
-    cached = rt.event_types.get(link.connection_id) if link else None  # no gateway in the ack
+    link = accounts.stored_link(rt, caller.team_id, caller.user_id)
+    cached = event_types.cached(rt, link) if link else []  # no gateway call in the ack
     editing = meta_of(view).get("id")
-    form = read_event_type(view, {t.slug for t in cached or [] if t.id != editing})
+    form = read_event_type(view, {t.slug for t in cached if t.id != editing})
     if form.errors:
         await ack(response_action="errors", errors=form.errors)
         return

@@ -22,6 +22,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
 from bot.blocks.booking_modal import (
+    NO_EMAIL,
+    TAKEN,
+    TAKEN_AT_SUBMIT,
     TITLE,
     Submitted,
     booked,
@@ -37,14 +40,13 @@ from bot.ids import Action, View
 from bot.ids import Block as B
 from bot.models import Draft, Guest
 from bot.runtime import Runtime
+from bot.services import accounts
 from bot.services import booking_form as forms
 from bot.services.errors import SlotTaken
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
-from bot.slack.errors import describe, guarded
+from bot.slack.errors import guarded, reply_for
 from bot.slack.people import SlackPerson, person
-
-TAKEN = "That time was just taken. Here are the times still free."
 
 
 async def open_booking(
@@ -67,7 +69,7 @@ async def open_booking(
         if author and author != caller.user_id:
             draft = await _with_author(rt, client, caller, draft, author)
     except Exception as error:  # else the modal would say "Looking up free times…" for ever
-        await views.update(rt, client, view["id"], problem(TITLE, describe(error)["text"]))
+        await views.update(rt, client, view["id"], problem(TITLE, reply_for(error)["text"]))
         return
     await _render(rt, client, caller, view["id"], draft, you)
 
@@ -76,8 +78,7 @@ async def _with_author(
     rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, author: str
 ) -> Draft:
     """A linked author hosts and you attend; anyone else is your guest, prefilled."""
-    link = rt.store.get_link(caller.team_id, author)
-    if link is not None and link.active:
+    if accounts.active_link_or_none(rt, caller.team_id, author) is not None:
         return replace(draft, host=author)
     them = await person(rt, client, caller.team_id, author)
     return replace(draft, guest=Guest(them.name, them.email or "", them.tz))
@@ -106,7 +107,7 @@ async def _render(
             form = replace(form, notice=notice)
         view, shown = booking_form(form), form.draft
     except Exception as error:  # the modal is where the user looks: say it there
-        view, shown = problem(TITLE, describe(error)["text"]), replace(draft, hold=None)
+        view, shown = problem(TITLE, reply_for(error)["text"]), replace(draft, hold=None)
     await _commit(rt, client, caller, view_id, view, shown, gen=gen, fallback_hash=fallback_hash)
 
 
@@ -217,8 +218,7 @@ async def _book(
     else:
         you = await person(rt, client, caller.team_id, caller.user_id)
         if not you.email:
-            text = "Your Slack profile has no email address, and Cal.com invites by email."
-            return views.Outcome(errors={B.BOOKING_HOST: text})
+            return views.Outcome(errors={B.BOOKING_HOST: NO_EMAIL})
         attendee = Attendee(you.name, you.email, you.tz)
     assert submitted.start is not None
     try:
@@ -226,9 +226,7 @@ async def _book(
             rt, caller.team_id, caller.user_id, draft, submitted.start, attendee, submitted.notes
         )
     except SlotTaken:
-        return views.Outcome(
-            errors={submitted.time_block: "That time was just taken. Pick another."}
-        )
+        return views.Outcome(errors={submitted.time_block: TAKEN_AT_SUBMIT})
     views.forget(rt, view_id)
     rt.spawn(guarded(_announce(rt, client, caller, draft, made), None), name="booked")
     return views.Outcome(done=booked(made))

@@ -19,24 +19,11 @@ from bot.blocks import notifications as blocks
 from bot.blocks.small_modals import decline_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
-from bot.services import approvals, subscriptions
+from bot.services import accounts, approvals, subscriptions
 from bot.services.accounts import require_link
-from bot.services.errors import ServiceError
+from bot.services.errors import CannotPostThere, ChannelArchived
 from bot.slack import home
 from bot.slack.context import Handler, Turn, handoff, turn_for
-
-
-class CannotPostThere(ServiceError):
-    def __init__(self, channel_id: str):
-        super().__init__(
-            f"I can't post in <#{channel_id}>. If it's a private channel, invite me first: "
-            f"type `/invite @calbot` in it, then run `/cal notify <#{channel_id}>` again."
-        )
-
-
-class ChannelArchived(ServiceError):
-    def __init__(self, channel_id: str):
-        super().__init__(f"<#{channel_id}> is archived, so nobody would see notifications there.")
 
 
 async def ensure_postable(client: AsyncWebClient, channel_id: str) -> None:
@@ -82,7 +69,7 @@ async def show_list(turn: Turn, command: grammar.NotifyList | None = None) -> No
 
 async def turn_off(turn: Turn, command: grammar.NotifyOff) -> None:
     caller = turn.caller
-    link = turn.rt.store.get_link(caller.team_id, caller.user_id)
+    link = accounts.stored_link(turn.rt, caller.team_id, caller.user_id)
     count = await subscriptions.unsubscribe(
         turn.rt, link, caller.team_id, caller.user_id, command.channel_id
     )
@@ -112,7 +99,7 @@ def _ref(body: dict[str, Any]) -> int:
 
 async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
-    link = turn.rt.store.get_link(caller.team_id, caller.user_id)
+    link = accounts.stored_link(turn.rt, caller.team_id, caller.user_id)
     await subscriptions.unsubscribe_one(turn.rt, link, _ref(body))
     await show_list(turn)
     _refresh_home(turn)

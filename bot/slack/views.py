@@ -28,7 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.viewkit import meta_of, notice
 from bot.runtime import Runtime
-from bot.slack.errors import describe, guarded
+from bot.slack.errors import guarded, reply_for
 
 log = logging.getLogger("calbot.views")
 
@@ -132,7 +132,7 @@ async def _settled(work: Awaitable[Outcome], error_block: str) -> Outcome:
     try:
         return await work
     except Exception as error:
-        return Outcome(errors={error_block: describe(error)["text"]})
+        return Outcome(errors={error_block: reply_for(error)["text"]})
 
 
 async def answer_submission(
