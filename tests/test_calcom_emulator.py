@@ -669,7 +669,7 @@ def test_event_types_and_schedules(emu, alice, bob, as_alice, as_bob):
     assert me["data"]["timeZone"] == "Europe/Rome" and alice.name == "Alice W"
 
 
-# where the emulator follows DESIGN.md §4 or Cal.com's runtime rather than the spec's schema
+# where the emulator follows Cal.com's documented behaviour or runtime, not the spec's schema
 KNOWN_DEVIATIONS = (
     "response data/id: ",  # webhook ids are UUID strings, the spec says number
     "response data/triggers/",  # trigger names are strings, the spec says objects

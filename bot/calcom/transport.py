@@ -56,7 +56,7 @@ READ_TIMEOUT = 15.0
 
 Plane = Literal["gateway", "ctrl"]
 Sleep = Callable[[float], Awaitable[Any]]
-Clock = Callable[[], float]
+Monotonic = Callable[[], float]
 
 # Errors raised before a byte of the request left: safe to retry for any method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
@@ -223,7 +223,7 @@ class Transport:
         api_key: str,
         plane: Plane,
         sleep: Sleep = asyncio.sleep,
-        clock: Clock = time.monotonic,
+        clock: Monotonic = time.monotonic,
         timeout: httpx.Timeout | None = None,
     ):
         self._http = http

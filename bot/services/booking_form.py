@@ -12,6 +12,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.blocks import limits
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Draft, Form, Hold, Link
 from bot.runtime import Runtime
@@ -19,7 +20,6 @@ from bot.services import booking, event_types
 from bot.services.errors import LinkPending, NotLinked, TeammateNotLinked
 
 AHEAD = timedelta(days=15)  # the day shown and two weeks after, to name the next free day
-MAX_TIMES = 100  # options a select holds
 
 
 def today(rt: Runtime, tz: str) -> date:
@@ -54,7 +54,7 @@ async def _times(
     if start >= end:
         return [], None
     slots = await booking.free_slots(rt, host, event_type, start, end, tz)
-    times = slots.on(day)[:MAX_TIMES]
+    times = slots.on(day)[: limits.MODAL_TIMES]
     return times, None if times else slots.first_day_from(day + timedelta(days=1))
 
 

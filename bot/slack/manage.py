@@ -29,8 +29,7 @@ from bot.blocks.settings import (
     schedule_modal,
 )
 from bot.blocks.viewkit import meta_of, notice, problem
-from bot.ids import Action, View
-from bot.ids import Block as B
+from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import accounts, event_types
 from bot.services import settings as changes
@@ -135,13 +134,13 @@ async def _submit(
         await ack(response_action="errors", errors={error_block: error_text(NotLinked()) or ""})
         return
 
-    async def work() -> views.Outcome:
+    async def work() -> views.SubmitOutcome:
         try:
             done = await change(link)
         except DuplicateSlug as taken:
-            return views.Outcome(errors={B.TYPE_SLUG: error_text(taken) or ""})
+            return views.SubmitOutcome(errors={Block.TYPE_SLUG: error_text(taken) or ""})
         home.refresh_soon(rt, client, caller.team_id, caller.user_id)
-        return views.Outcome(done=done)
+        return views.SubmitOutcome(done=done)
 
     pending = notice(view["title"]["text"], ":hourglass_flowing_sand: Saving…")
     await views.answer_submission(
@@ -170,7 +169,7 @@ async def submit_event_type(
         await changes.create_event_type(rt, link, **fields)
         return saved("Event type created", f"*{form.title}* is ready to book.")
 
-    await _submit(rt, ack, body, client, change, error_block=B.TYPE_TITLE)
+    await _submit(rt, ack, body, client, change, error_block=Block.TYPE_TITLE)
 
 
 async def submit_schedule(rt: Runtime, ack: Any, body: dict[str, Any], client: Any) -> None:
@@ -183,7 +182,7 @@ async def submit_schedule(rt: Runtime, ack: Any, body: dict[str, Any], client: A
         await changes.save_working_hours(rt, link, form.hours, form.tz, form.schedule_id)
         return saved("Working hours", "Your working hours are saved.")
 
-    await _submit(rt, ack, body, client, change, error_block=B.SCHEDULE_ZONE)
+    await _submit(rt, ack, body, client, change, error_block=Block.SCHEDULE_ZONE)
 
 
 async def submit_profile(rt: Runtime, ack: Any, body: dict[str, Any], client: Any) -> None:
@@ -196,7 +195,7 @@ async def submit_profile(rt: Runtime, ack: Any, body: dict[str, Any], client: An
         await changes.save_profile(rt, link, **form.fields())
         return saved("Your profile", "Your profile is saved.")
 
-    await _submit(rt, ack, body, client, change, error_block=B.PROFILE_NAME)
+    await _submit(rt, ack, body, client, change, error_block=Block.PROFILE_NAME)
 
 
 async def schedule_command(turn: Turn, command: grammar.Schedule) -> None:

@@ -36,8 +36,7 @@ from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
 from bot.blocks.viewkit import encode_meta, picked, problem
 from bot.calcom.models import Attendee, Booking
-from bot.ids import Action, View
-from bot.ids import Block as B
+from bot.ids import Action, Block, View
 from bot.models import Draft, Guest
 from bot.runtime import Runtime
 from bot.services import accounts
@@ -138,12 +137,12 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     view = body["view"]
     gen, meta = views.begin(turn.rt, view)
     draft = Draft.from_meta(meta)
-    host = picked(view, B.BOOKING_HOST) or draft.host
-    day = picked(view, B.BOOKING_DATE) or draft.day
+    host = picked(view, Block.BOOKING_HOST) or draft.host
+    day = picked(view, Block.BOOKING_DATE) or draft.day
     if host != draft.host:
         draft = draft.moved(host=host, event_type=None, day=day)
     else:
-        chosen = picked(view, B.BOOKING_TYPE)
+        chosen = picked(view, Block.BOOKING_TYPE)
         draft = draft.moved(event_type=int(chosen) if chosen else draft.event_type, day=day)
     you = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     await _render(
@@ -163,7 +162,7 @@ async def on_time(turn: Turn, body: dict[str, Any]) -> None:
     rt, view = turn.rt, body["view"]
     gen = views.generation(rt, view["id"])
     draft = Draft.from_meta(views.current_meta(rt, view))
-    value = picked(view, B.BOOKING_TIME)
+    value = picked(view, Block.BOOKING_TIME)
     if not value:
         return
     start = datetime.fromtimestamp(int(value), UTC).astimezone(ZoneInfo(draft.tz))
@@ -212,13 +211,13 @@ async def _book(
     view_id: str,
     draft: Draft,
     submitted: Submitted,
-) -> views.Outcome:
+) -> views.SubmitOutcome:
     if draft.host == caller.user_id:
         attendee = Attendee(submitted.name, submitted.email, draft.guest.tz or draft.tz)
     else:
         you = await person(rt, client, caller.team_id, caller.user_id)
         if not you.email:
-            return views.Outcome(errors={B.BOOKING_HOST: NO_EMAIL})
+            return views.SubmitOutcome(errors={Block.BOOKING_HOST: NO_EMAIL})
         attendee = Attendee(you.name, you.email, you.tz)
     assert submitted.start is not None
     try:
@@ -226,10 +225,10 @@ async def _book(
             rt, caller.team_id, caller.user_id, draft, submitted.start, attendee, submitted.notes
         )
     except SlotTaken:
-        return views.Outcome(errors={submitted.time_block: TAKEN_AT_SUBMIT})
+        return views.SubmitOutcome(errors={submitted.time_block: TAKEN_AT_SUBMIT})
     views.forget(rt, view_id)
     rt.spawn(guarded(_announce(rt, client, caller, draft, made), None), name="booked")
-    return views.Outcome(done=booked(made))
+    return views.SubmitOutcome(done=booked(made))
 
 
 async def _announce(

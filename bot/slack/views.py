@@ -112,7 +112,7 @@ def forget(rt: Runtime, view_id: str) -> None:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SubmitOutcome:
     """How a submission ends: inline errors, another view, or (neither) the modal closes."""
 
     errors: dict[str, str] | None = None
@@ -127,12 +127,12 @@ class Outcome:
         return {}
 
 
-async def _settled(work: Awaitable[Outcome], error_block: str) -> Outcome:
+async def _settled(work: Awaitable[SubmitOutcome], error_block: str) -> SubmitOutcome:
     """Any failure becomes an inline error on `error_block`, worded as everywhere else."""
     try:
         return await work
     except Exception as error:
-        return Outcome(errors={error_block: reply_for(error)["text"]})
+        return SubmitOutcome(errors={error_block: reply_for(error)["text"]})
 
 
 async def answer_submission(
@@ -140,7 +140,7 @@ async def answer_submission(
     ack: Any,
     client: AsyncWebClient,
     view: dict[str, Any],
-    work: Awaitable[Outcome],
+    work: Awaitable[SubmitOutcome],
     *,
     error_block: str,
     pending: dict[str, Any],
@@ -158,7 +158,7 @@ async def answer_submission(
 
 
 async def _late(
-    client: AsyncWebClient, view_id: str, task: asyncio.Task[Outcome], title: str
+    client: AsyncWebClient, view_id: str, task: asyncio.Task[SubmitOutcome], title: str
 ) -> None:
     outcome = await task
     if outcome.errors:
