@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.conftest import MATON_KEY, Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import MATON_KEY, Bot, link_user
+from tests.picking import button, press, slot_at, slot_buttons
 from tests.slackdriver import action_ids, text_of
-from tests.test_booking import button, press, slot_at, slot_buttons
 
 NY = ZoneInfo("America/New_York")
 

@@ -35,7 +35,10 @@ from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.store import Store, migrations
 from bot.web import create_app
-from tests.conftest import (
+from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.server import serve
+from tests.emulators.slack import SlackEmulator
+from tests.helpers import (
     BOT_TOKEN,
     MATON_KEY,
     SIGNING_SECRET,
@@ -45,12 +48,9 @@ from tests.conftest import (
     make_env,
     make_settings,
 )
-from tests.emulators.calcom import CalcomEmulator
-from tests.emulators.server import serve
-from tests.emulators.slack import SlackEmulator
+from tests.installing import install, send_event
 from tests.slackdriver import SlackDriver, text_of
 from tests.startup import open_and_migrate
-from tests.test_install import install, send_event
 
 THU_10AM_NY = datetime.fromisoformat("2026-11-26T15:00:00+00:00")
 CALBOT = Path(sys.executable).parent / "calbot"
