@@ -187,6 +187,7 @@ class Draft:
     rev: int = 0  # bumped whenever the type or time options change
     hold: Hold | None = None
     guest: Guest = field(default_factory=Guest)
+    owner: str = ""  # Slack user id of who opened the modal; only their payloads count
 
     def to_meta(self) -> dict[str, Any]:
         return asdict(self)
@@ -202,6 +203,7 @@ class Draft:
             rev=int(meta.get("rev") or 0),
             hold=Hold(**hold) if isinstance(hold, dict) else None,
             guest=Guest(**(meta.get("guest") or {})),
+            owner=str(meta.get("owner") or ""),
         )
 
     def moved(self, **changes: Any) -> Draft:

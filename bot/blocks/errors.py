@@ -57,6 +57,7 @@ _FIXED: dict[type[BaseException], str] = {
     ),
     service.NoSuchSubscription: "That notification is already off.",
     service.DuplicateSlug: "You already have an event type with that slug: choose another.",
+    service.NotYourView: "That window isn't yours: someone else opened it.",
     service.RequestGone: (
         "That booking request isn't something I can act on any more "
         "(its notifications were turned off, or it was already handled)."
@@ -104,6 +105,18 @@ def _cannot_post(error: Any) -> str:
     )
 
 
+def _not_yours(error: Any) -> str:
+    if error.linked:
+        return (
+            "That booking isn't yours: only its host can cancel, move, confirm or decline it "
+            "here. If you're an attendee, use the links in Cal.com's email."
+        )
+    return (
+        "That booking isn't yours, as far as I can tell: you haven't connected Cal.com "
+        "(`/cal connect`). If you're an attendee, use the links in Cal.com's email."
+    )
+
+
 _WORDED: dict[type[BaseException], Callable[[Any], str]] = {
     gateway.Conflict: _conflict,
     gateway.Invalid: _invalid,
@@ -120,8 +133,10 @@ _WORDED: dict[type[BaseException], Callable[[Any], str]] = {
         f"<#{e.channel_id}> is archived, so nobody would see notifications there."
     ),
     service.NotTheHost: lambda e: (
-        f"Only <@{e.host_user_id}>, the host, can confirm or decline this booking."
+        f"That booking isn't yours. Only <@{e.host_user_id}>, the host, can confirm or "
+        "decline this booking."
     ),
+    service.NotYours: _not_yours,
 }
 
 

@@ -111,3 +111,15 @@ class NotTheHost(ServiceError):
 
 class RequestGone(ServiceError):
     """The request's notification is gone (turned off) or it was handled already."""
+
+
+class NotYours(ServiceError):
+    """A cancel, reschedule, confirm or decline of a booking the caller does not host."""
+
+    def __init__(self, *, linked: bool):
+        self.linked = linked
+        super().__init__()
+
+
+class NotYourView(ServiceError):
+    """A modal payload from someone other than who opened the modal."""

@@ -20,8 +20,7 @@ from zoneinfo import ZoneInfo
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Intent, Link
 from bot.runtime import Runtime
-from bot.services import booking, bookings, event_types, intents
-from bot.services.accounts import require_link
+from bot.services import authority, booking, event_types, intents
 from bot.services.errors import (
     AmbiguousEventType,
     NoEmail,
@@ -183,8 +182,7 @@ async def book_type(
 
 async def start_reschedule(rt: Runtime, team_id: str, user_id: str, tz: str, uid: str) -> Offered:
     """Reschedule: times for the same event type; the pick moves the booking."""
-    link = await require_link(rt, team_id, user_id)
-    moving = await bookings.get(rt, link, uid)
+    link, moving = await authority.hosted_booking(rt, team_id, user_id, uid)
     event_type = await event_types.by_id(rt, link, moving.event_type_id or 0)
     intent = intents.create(
         rt,
@@ -219,6 +217,8 @@ async def pick(
     host, event_type = await _resolve(rt, intent)
     try:
         if intent.reschedule_uid:
+            # checked when the picker was made; checked again: hosts change, links move
+            await authority.hosted_booking(rt, team_id, user_id, intent.reschedule_uid)
             moved = await booking.reschedule(rt, host, intent.reschedule_uid, start)
             return Booked(moved, intent, rescheduled=True)
         attendee = await _attendee(intent, guest, caller)

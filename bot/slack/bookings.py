@@ -1,7 +1,8 @@
 """Managing bookings: `/cal bookings`, `/cal cancel`, and the Cancel / Reschedule buttons.
 
 Every button acts with the connection of the person who clicked, whoever posted the
-message; its value is a booking uid, which Cal.com itself checks against that person.
+message; its value is a booking uid, and only the booking's host may act on it
+(bot/services/authority.py: Cal.com itself would let anyone with the uid).
 """
 
 from __future__ import annotations
@@ -47,8 +48,10 @@ async def list_command(turn: Turn, command: grammar.Bookings) -> None:
 async def cancel_command(turn: Turn, command: grammar.Cancel) -> None:
     """With a reason: cancel now. Without: the modal asks (Cal.com wants one from hosts)."""
     if command.reason:
-        link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
-        done = await bookings.cancel(turn.rt, link, command.uid, command.reason)
+        caller = turn.caller
+        done = await bookings.cancel(
+            turn.rt, caller.team_id, caller.user_id, command.uid, command.reason
+        )
         await turn.reply(cancelled(done, command.reason))
         home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
         return
@@ -87,8 +90,8 @@ async def on_page(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:
-    link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
-    done = await bookings.cancel(turn.rt, link, meta["uid"], reason)
+    caller = turn.caller
+    done = await bookings.cancel(turn.rt, caller.team_id, caller.user_id, str(meta["uid"]), reason)
     home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     if meta.get("list"):
         status, skip = meta["list"]

@@ -33,7 +33,7 @@ from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import accounts, event_types
 from bot.services import settings as changes
-from bot.services.errors import NotLinked
+from bot.services.errors import NotLinked, NotYourView
 from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
@@ -47,7 +47,7 @@ async def open_filled(turn: Turn, title: str, build: Build) -> None:
     loading = notice(title, ":hourglass_flowing_sand: Loading…")
     opened = await turn.client.views_open(trigger_id=turn.caller.trigger_id, view=loading)
     view = opened["view"]
-    views.opened(turn.rt, view)
+    views.opened(turn.rt, view, (turn.caller.team_id, turn.caller.user_id))
     try:
         filled = await build()
     except Exception as error:
@@ -91,6 +91,7 @@ async def on_copy_link(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_delete_type(turn: Turn, body: dict[str, Any]) -> None:
     """Delete from the edit modal (the button asked to confirm); the modal says it's gone."""
+    views.claim(turn.rt, body["view"], turn.caller.team_id, turn.caller.user_id)
     link = await _link(turn)
     event_type = await event_types.by_id(turn.rt, link, _value(body))
     await changes.delete_event_type(turn.rt, link, event_type.id)
@@ -129,6 +130,11 @@ async def _submit(
 ) -> None:
     """Make `change` within the ack budget; then refresh the Home. Closes on success."""
     caller, view = Caller.from_body(body), body["view"]
+    try:
+        views.claim(rt, view, caller.team_id, caller.user_id)
+    except NotYourView as refused:
+        await ack(response_action="errors", errors={error_block: error_text(refused) or ""})
+        return
     link = accounts.active_link_or_none(rt, caller.team_id, caller.user_id)
     if link is None:
         await ack(response_action="errors", errors={error_block: error_text(NotLinked()) or ""})

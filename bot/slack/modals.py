@@ -34,14 +34,15 @@ from bot.blocks.booking_modal import (
 )
 from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
-from bot.blocks.viewkit import encode_meta, picked, problem
+from bot.blocks.errors import error_text
+from bot.blocks.viewkit import encode_meta, meta_of, picked, problem
 from bot.calcom.models import Attendee, Booking
 from bot.ids import Action, Block, View
 from bot.models import Draft, Guest
 from bot.runtime import Runtime
 from bot.services import accounts
 from bot.services import booking_form as forms
-from bot.services.errors import SlotTaken
+from bot.services.errors import NotYourView, SlotTaken
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import guarded, reply_for
@@ -58,10 +59,10 @@ async def open_booking(
     author: str | None = None,
 ) -> None:
     """Open the modal now, then fill it. `author`: a message's author to book with."""
-    draft = Draft(host=host or caller.user_id, event_type=event_type)
+    draft = Draft(host=host or caller.user_id, event_type=event_type, owner=caller.user_id)
     opened = await client.views_open(trigger_id=caller.trigger_id, view=loading(draft))
     view = opened["view"]
-    views.opened(rt, view)
+    views.opened(rt, view, (caller.team_id, caller.user_id))
     try:
         you = await person(rt, client, caller.team_id, caller.user_id)
         draft = replace(draft, tz=you.tz)
@@ -132,9 +133,16 @@ async def _commit(
         await forms.release(rt, caller.team_id, caller.user_id, old)
 
 
+def _claim(rt: Runtime, caller: Caller, view: dict[str, Any]) -> None:
+    """Only who opened the modal may act through it (NotYourView for anyone else)."""
+    owner = Draft.from_meta(meta_of(view)).owner
+    views.claim(rt, view, caller.team_id, caller.user_id, meta_owner=owner)
+
+
 async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     """Host, type or date changed: reload the options (a new host starts on its first type)."""
     view = body["view"]
+    _claim(turn.rt, turn.caller, view)
     gen, meta = views.begin(turn.rt, view)
     draft = Draft.from_meta(meta)
     host = picked(view, Block.BOOKING_HOST) or draft.host
@@ -160,6 +168,7 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
 async def on_time(turn: Turn, body: dict[str, Any]) -> None:
     """A time was chosen: hold it, so the submission books it or fails fast."""
     rt, view = turn.rt, body["view"]
+    _claim(rt, turn.caller, view)
     gen = views.generation(rt, view["id"])
     draft = Draft.from_meta(views.current_meta(rt, view))
     value = picked(view, Block.BOOKING_TIME)
@@ -193,6 +202,11 @@ def _same_view(view: dict[str, Any], draft: Draft) -> dict[str, Any]:
 async def on_submit(rt: Runtime, ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
     """Answer within 3 s: inline errors, or book (the hold makes that quick)."""
     caller, view = Caller.from_body(body), body["view"]
+    try:
+        _claim(rt, caller, view)
+    except NotYourView as refused:
+        await ack(response_action="errors", errors={Block.BOOKING_HOST: error_text(refused)})
+        return
     draft = Draft.from_meta(views.current_meta(rt, view))
     submitted = read(view, draft, caller.user_id)
     if submitted.errors:
@@ -253,6 +267,7 @@ async def _announce(
 async def on_closed(turn: Turn, body: dict[str, Any]) -> None:
     """The modal closed without booking: let the held slot go at once."""
     view = body["view"]
+    _claim(turn.rt, turn.caller, view)
     draft = Draft.from_meta(views.current_meta(turn.rt, view))
     views.forget(turn.rt, view["id"])
     if draft.hold:

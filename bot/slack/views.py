@@ -28,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.viewkit import meta_of, notice
 from bot.runtime import Runtime
+from bot.services.errors import NotYourView
 from bot.slack.errors import guarded, reply_for
 
 log = logging.getLogger("calbot.views")
@@ -41,6 +42,7 @@ class Session:
     hash: str | None = None
     meta: dict[str, Any] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    owner: tuple[str, str] | None = None  # (team, user) who opened the modal
 
 
 def _session(rt: Runtime, view_id: str) -> Session:
@@ -48,11 +50,31 @@ def _session(rt: Runtime, view_id: str) -> Session:
     return found if found is not None else rt.modals.put(view_id, Session())
 
 
-def opened(rt: Runtime, view: dict[str, Any]) -> None:
-    """Remember the hash of a view we just opened (views.open's answer)."""
+def opened(rt: Runtime, view: dict[str, Any], owner: tuple[str, str]) -> None:
+    """Remember the hash of a view we just opened (views.open's answer), and whose it is."""
     session = _session(rt, view["id"])
     session.hash = view.get("hash")
     session.meta = meta_of(view)
+    session.owner = owner
+
+
+def claim(
+    rt: Runtime, view: dict[str, Any], team_id: str, user_id: str, *, meta_owner: str = ""
+) -> None:
+    """Refuse (NotYourView) a payload about a modal someone else opened.
+
+    A view id in a payload is only an id: the modal belongs to the Slack user (and team)
+    who opened it, remembered here when it opened. After a restart the session is gone;
+    then the owner written in the modal's own metadata (`meta_owner`) decides.
+    """
+    session = rt.modals.get(view.get("id"))
+    owner = session.owner if session is not None else None
+    if owner is not None and owner != (team_id, user_id):
+        log.warning("modal payload refused: %s/%s is not its owner", team_id, user_id)
+        raise NotYourView()
+    if owner is None and meta_owner and meta_owner != user_id:
+        log.warning("modal payload refused: %s/%s is not its owner", team_id, user_id)
+        raise NotYourView()
 
 
 def begin(rt: Runtime, view: dict[str, Any]) -> tuple[int, dict[str, Any]]:
