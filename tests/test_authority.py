@@ -229,3 +229,44 @@ def test_an_attendee_is_pointed_to_cal_coms_own_links(
     reply = bot.slack.reply(bot.slack.command(f"cancel {made['uid']} can't come", user="U2"))
     assert NOT_YOURS in text_of(reply) and "Cal.com's email" in text_of(reply)
     unchanged(calcom, made["uid"])
+
+
+def test_someone_elses_reason_modal_is_refused_and_answers_nobody(
+    bot: NotifyBot, calcom: CalcomEmulator, slack: SlackEmulator, accounts: None
+) -> None:
+    """Sam opens the cancel-reason modal of his booking and the decline modal of a request;
+    a submission of either from Alice or Bob is refused inline, posts nothing to Sam's
+    response URL, and changes nothing at Cal.com."""
+    uid = sams_booking(calcom)
+    slack.add_channel("C900", "general", members={"U1", "U2", "U3"}, bot_is_member=False)
+    subscribe(bot, "<#C900|general>")
+    pending = sams_booking(calcom, 15, requires_confirmation=True)
+    [message] = posts_to(slack, "C900")
+    ref = next(
+        e["value"]
+        for b in message["blocks"]
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == "notify_decline"
+    )
+    bot.slack.click("cancel_booking", value=uid)  # Sam
+    bot.slack.click("notify_decline", value=ref, channel="C900")  # Sam
+    opened = [c.response["view"] for c in slack.wait_for("views.open", lambda c: c.ok, count=2)]
+    by_callback = {v["callback_id"]: v for v in opened}
+    answers_before = len(slack.calls_to("response_url"))
+    for attacker in ATTACKERS:
+        for callback, block in (
+            ("cancel_reason", "cancel_reason"),
+            ("decline_reason", "decline_reason"),
+        ):
+            response = bot.slack.submit_view(
+                by_callback[callback], {block: "gotcha"}, user=attacker
+            )
+            assert response.status_code == 200
+            answer = response.json()
+            assert answer["response_action"] == "errors"
+            assert "That window isn't yours" in answer["errors"][block]
+    bot.settle()
+    unchanged(calcom, uid)
+    unchanged(calcom, pending, status="pending")
+    assert len(slack.calls_to("response_url")) == answers_before  # nothing posted for them
