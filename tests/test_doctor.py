@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot import doctor
-from tests.conftest import Bot, child_env, make_env
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.test_install import install, oauth_bot  # noqa: F401 (a fixture)
+from tests.helpers import Bot, child_env, make_env
+from tests.installing import install
 
 CALBOT = Path(sys.executable).parent / "calbot"
 
@@ -190,7 +190,7 @@ def test_multi_workspace_checks_the_client_and_every_installation(
 
 
 def test_multi_workspace_checks_each_installed_workspace(
-    oauth_bot: Bot,  # noqa: F811 (the fixture imported above)
+    oauth_bot: Bot,
     tmp_path: Path,
     calcom: CalcomEmulator,
     slack: SlackEmulator,
