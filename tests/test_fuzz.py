@@ -11,6 +11,7 @@ import os
 import random
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 from urllib.parse import unquote_to_bytes, urlencode
 
@@ -19,12 +20,12 @@ import pytest
 from bot.blocks.notifications import booking_message
 from bot.notify import events
 from tests.attacker import Attacker, attacker_server
-from tests.conftest import Bot
 from tests.emulators.blockkit import validate_blocks
 from tests.emulators.slack import SlackEmulator
 from tests.fuzzgen import command_texts, event_payload, interactive_payload, mutate
-from tests.test_notify_payloads import FIXTURES
+from tests.helpers import Bot
 
+FIXTURES = Path(__file__).parent / "fixtures" / "calcom"
 SEED = int(os.environ.get("CALBOT_FUZZ_SEED") or 20261202)  # another seed explores more
 TEXTS = 1000
 PAYLOADS = 1500

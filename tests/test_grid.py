@@ -13,10 +13,9 @@ import pytest
 from slack_sdk.oauth.installation_store import Installation
 
 from bot.runtime import NotInstalled
-from tests.conftest import SIGNING_SECRET, Bot
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import SIGNING_SECRET, Bot
 from tests.slackdriver import SlackDriver
-from tests.test_install import oauth_bot  # noqa: F401  (the multi-workspace bot)
 
 ORG, TEAM, TOKEN = "E111", "T222", "xoxb-grid-token"
 
@@ -66,7 +65,7 @@ def grid_event(event: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_a_grid_workspace_gets_its_token_outside_a_request(
-    oauth_bot: Bot,  # noqa: F811
+    oauth_bot: Bot,
     slack: SlackEmulator,
 ) -> None:
     grid_install(oauth_bot, slack)
@@ -77,7 +76,7 @@ def test_a_grid_workspace_gets_its_token_outside_a_request(
 
 
 def test_app_uninstalled_in_grid_removes_the_installation(
-    oauth_bot: Bot,  # noqa: F811
+    oauth_bot: Bot,
     slack: SlackEmulator,
 ) -> None:
     bot = oauth_bot
@@ -98,7 +97,7 @@ def test_app_uninstalled_in_grid_removes_the_installation(
 
 
 def test_forgetting_a_workspace_never_guesses_an_org(
-    oauth_bot: Bot,  # noqa: F811
+    oauth_bot: Bot,
     slack: SlackEmulator,
 ) -> None:
     """An event without a team (an org-wide uninstall elsewhere) deletes nothing of ours."""

@@ -7,13 +7,14 @@ from pathlib import Path
 
 import httpx
 
-from bot.notify import events, once, tables
+from bot.notify import events, once
 from bot.notify.worker import LEASE
 from bot.store import Store
-from tests.conftest import BOT_TOKEN, Clock, link_user, make_settings
+from bot.store import notifications as tables
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import DEFAULT_SCOPES, SlackEmulator
-from tests.test_notify import delivery, posts_to, rows, running_bot, signed_post, subscribe
+from tests.helpers import BOT_TOKEN, Clock, link_user, make_settings
+from tests.notifying import delivery, posts_to, rows, running_bot, signed_post, subscribe
 
 HISTORY = ",channels:history,groups:history,im:history"
 

@@ -10,10 +10,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
+from tests.helpers import Bot
+from tests.picking import press, slot_buttons
 from tests.slackdriver import text_of
-from tests.test_booking import press, slot_buttons
 
 
 def test_a_guest_named_by_mention_is_booked_in_their_own_zone(

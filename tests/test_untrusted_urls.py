@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 import pytest
 
-from bot.slack.context import responder
 from bot.slack.urls import is_slack_response_url
 from tests.attacker import Attacker, attacker_server
-from tests.conftest import SIGNING_SECRET, Bot
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import SIGNING_SECRET, Bot
+from tests.notifying import THU_10AM_NY, book_via_api
 from tests.slackdriver import action_ids, sign, text_of
-from tests.test_bookings import NY, guest_booking
 
 FORM = "application/x-www-form-urlencoded"
 
@@ -112,21 +110,6 @@ def test_signed_request_naming_a_foreign_response_url_is_answered_by_dm(
     assert attacker.requests == []
 
 
-async def test_responder_refuses_a_url_from_private_metadata(
-    slack: SlackEmulator, attacker: Attacker
-) -> None:
-    """A modal's saved response URL (private_metadata) gets the same check."""
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    client = AsyncWebClient(base_url=slack.api_url, token="xoxb-test-token")
-    respond = responder(client, "U2", f"{attacker.url}/response/x")
-    await respond(text="Booked.", response_type="ephemeral")
-
-    assert attacker.requests == []
-    dm = await slack.wait_for_async("chat.postMessage", lambda c: c.args["channel"] == "U2")
-    assert dm[0].args["text"] == "Booked."
-
-
 @pytest.mark.parametrize(
     ("url", "trusted"),
     [
@@ -165,7 +148,7 @@ def test_a_modal_whose_private_metadata_names_a_foreign_url_answers_by_dm(
 ) -> None:
     """The cancel-reason modal keeps the list's response URL in private_metadata; a
     payload naming another address there gets its answer by DM instead."""
-    uid = guest_booking(calcom, datetime(2026, 11, 26, 9, 0, tzinfo=NY), "Jane Doe")
+    uid = book_via_api(calcom, calcom.account("sam").event_type("30min")["id"], THU_10AM_NY)["uid"]
     listing = bot.slack.reply(bot.slack.command("bookings"))
     row = next(b for b in listing["blocks"] if "cancel_booking" in action_ids({"blocks": [b]}))
     bot.slack.click("cancel_booking", value=uid, block_id=row["block_id"])

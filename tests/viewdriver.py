@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Bot
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot
 
 TEAM = {"id": "T111", "domain": "acme"}
 

@@ -22,8 +22,8 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 
 from bot.models import Subscription
-from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
+from bot.store.notifications import OutboxRow
 
 log = logging.getLogger("calbot.notify")
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.blocks import limits
 from bot.calcom.errors import CalcomError, Conflict, Invalid
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Link
@@ -24,9 +25,7 @@ from bot.when import Exact, Window
 log = logging.getLogger("calbot.booking")
 
 LOOKAHEAD = timedelta(days=14)  # how far past the asked window we look for the next free day
-PAGE_SLOTS = 25  # buttons a picker shows at most (one actions block's limit)
 WEEK = timedelta(days=7)
-PAGE_DAYS = 20  # days a picker shows at most: 2 blocks each, within a message's 50
 
 
 async def host_link(rt: Runtime, team_id: str, caller_id: str, host_id: str | None) -> Link:
@@ -79,13 +78,15 @@ class Page:
     later: date | None
 
 
-def page_from(slots: Slots, first: date, *, not_before: date, limit: int = PAGE_SLOTS) -> Page:
+def page_from(
+    slots: Slots, first: date, *, not_before: date, limit: int = limits.PICKER_SLOTS
+) -> Page:
     """Whole days from `first` on, up to `limit` buttons (a crowded first day is cut) and
-    PAGE_DAYS days (each costs two blocks of a message's 50)."""
+    PICKER_DAYS days (bot/blocks/limits.py)."""
     shown: dict[date, list[datetime]] = {}
     count = 0
     days = sorted(d for d in slots.days if d >= first and slots.days[d])
-    for day in days[:PAGE_DAYS]:
+    for day in days[: limits.PICKER_DAYS]:
         times = slots.days[day]
         if shown and count + len(times) > limit:
             break

@@ -8,18 +8,19 @@ why there is nothing to choose.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.blocks import limits
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Draft, Form, Hold, Link
 from bot.runtime import Runtime
 from bot.services import booking, event_types
-from bot.services.errors import LinkPending, NotLinked, TeammateNotLinked
+from bot.services.errors import LinkPending, NoEmail, NotLinked, TeammateNotLinked
 
 AHEAD = timedelta(days=15)  # the day shown and two weeks after, to name the next free day
-MAX_TIMES = 100  # options a select holds
 
 
 def today(rt: Runtime, tz: str) -> date:
@@ -33,10 +34,7 @@ async def load(rt: Runtime, team_id: str, caller_id: str, draft: Draft, you: str
     try:
         host = await booking.host_link(rt, team_id, caller_id, draft.host)
     except (NotLinked, LinkPending, TeammateNotLinked) as error:
-        text = error.user_message
-        if draft.host == caller_id:
-            text = "You haven't connected Cal.com yet: run `/cal connect`, or choose a teammate."
-        return Form(draft, caller_id, day, you=you, notice=text)
+        return Form(draft, caller_id, day, you=you, problem=error)
     types = await event_types.event_types_of(rt, host)
     if draft.host != caller_id:
         types = [t for t in types if not t.hidden]  # a teammate's hidden types stay theirs
@@ -57,7 +55,7 @@ async def _times(
     if start >= end:
         return [], None
     slots = await booking.free_slots(rt, host, event_type, start, end, tz)
-    times = slots.on(day)[:MAX_TIMES]
+    times = slots.on(day)[: limits.MODAL_TIMES]
     return times, None if times else slots.first_day_from(day + timedelta(days=1))
 
 
@@ -80,16 +78,46 @@ async def release(rt: Runtime, team_id: str, caller_id: str, held: Hold) -> None
     await booking.release(rt, host, held.uid)
 
 
+@dataclass(frozen=True)
+class Made:
+    """A booking made from the modal, and whom to tell."""
+
+    booking: Booking
+    host_user_id: str
+    booker_user_id: str
+
+    @property
+    def teammate(self) -> bool:
+        return self.host_user_id != self.booker_user_id
+
+    @property
+    def tell(self) -> tuple[str, ...]:
+        """The booker always hears (a DM with Cancel and Reschedule); a teammate host too."""
+        if self.teammate:
+            return (self.host_user_id, self.booker_user_id)
+        return (self.booker_user_id,)
+
+
 async def book(
     rt: Runtime,
     team_id: str,
     caller_id: str,
     draft: Draft,
     start: datetime,
-    attendee: Attendee,
+    *,
+    guest: Attendee,
+    caller: Callable[[], Awaitable[Attendee]],
     notes: str | None,
-) -> Booking:
-    """Book `start` with the draft's host and type, using the hold when it is this slot."""
+) -> Made:
+    """Book `start` with the draft's host and type, using the hold when it is this slot.
+
+    You host: `guest` attends. A teammate hosts: you attend, as `caller` (your Slack
+    profile, looked up only then) says; NoEmail when it has no email."""
+    attendee = guest
+    if draft.host != caller_id:
+        attendee = await caller()
+        if not attendee.email:
+            raise NoEmail()
     host = await booking.host_link(rt, team_id, caller_id, draft.host)
     event_type = await event_types.by_id(
         rt, host, int(draft.event_type or 0), public_only=draft.host != caller_id
@@ -100,4 +128,4 @@ async def book(
     held = draft.held(start)
     if held:  # the booking blocks the slot now; the reservation has done its job
         await booking.release(rt, host, held)
-    return made
+    return Made(made, draft.host, caller_id)

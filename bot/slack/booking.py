@@ -1,17 +1,15 @@
 """Booking from a command: `/cal types`, `/cal slots`, `/cal book` and the picker's buttons.
 
-Flow: resolve the host and event type, read the phrase in the caller's zone, fetch free
-times (one gateway call; the event types come from a 5-minute cache), then show a picker
-or a one-click offer. Every button carries an intent id; the intent says the rest.
+Each listener parses what Slack sent, calls one use case in bot/services/offers.py, and
+renders its result with bot/slack/picker.py. Every button carries an intent id; the
+intent (loaded for the person clicking) says the rest.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
@@ -21,29 +19,21 @@ from bot.blocks.account import invitation, invited
 from bot.calcom.models import Attendee
 from bot.ids import Action
 from bot.runtime import Runtime
-from bot.services import booking, event_types, intents
-from bot.services.errors import AmbiguousEventType, NoSuchEventType, ServiceError
-from bot.services.intents import Intent
+from bot.services import offers
+from bot.services.errors import GuestHasNoEmail
+from bot.services.offers import AskGuest
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
 from bot.slack.values import number
-
-WEEK = timedelta(days=7)
-
-
-class NoEmail(ServiceError):
-    user_message = "Your Slack profile has no email address, which Cal.com needs for a booking."
-
 
 # --- commands ---------------------------------------------------------------------------
 
 
 async def show_types(turn: Turn, command: grammar.Types) -> None:
     caller = turn.caller
-    host = await booking.host_link(turn.rt, caller.team_id, caller.user_id, command.user_id)
-    types = await event_types.event_types_of(turn.rt, host)
-    owner = "you" if host.user_id == caller.user_id else (host.name or f"<@{host.user_id}>")
+    host, types = await offers.types_of(turn.rt, caller.team_id, caller.user_id, command.user_id)
+    owner = None if host.user_id == caller.user_id else (host.name or f"<@{host.user_id}>")
     await turn.reply(
         type_blocks.type_list(
             types, owner_name=owner, username=host.username, host_user_id=host.user_id
@@ -61,7 +51,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
         invited = await person(turn.rt, turn.client, turn.caller.team_id, command.guest_user_id)
         guest_name, guest_email, guest_tz = invited.name, invited.email, invited.tz
         if not guest_email:
-            raise ServiceError(f"<@{command.guest_user_id}> has no email in their Slack profile.")
+            raise GuestHasNoEmail(command.guest_user_id)
     elif command.guest_email:
         guest_name, guest_email = command.guest_email.split("@")[0], command.guest_email
     await start(
@@ -86,37 +76,23 @@ async def start(
     guest_email: str | None = None,
     guest_tz: str | None = None,
 ) -> None:
-    """Resolve host, zone and type (concurrently where they don't depend), then offer times."""
-    rt, caller = turn.rt, turn.caller
-    host, me = await asyncio.gather(
-        booking.host_link(rt, caller.team_id, caller.user_id, host_id),
-        person(rt, turn.client, caller.team_id, caller.user_id),
-    )
-    # a typo in the phrase fails before any gateway call
-    when = picker.read_when(when_text, rt, me.tz)
-    fields = dict(
-        team_id=caller.team_id,
-        user_id=caller.user_id,
-        host_user_id=host.user_id,
-        tz=me.tz,
+    """Times for the phrase in the caller's Slack zone, or a choice of types."""
+    caller = turn.caller
+    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
+    started = await offers.start(
+        turn.rt,
+        caller.team_id,
+        caller.user_id,
+        me.tz,
+        host_id=host_id,
+        type_query=type_query,
         when_text=when_text,
+        one_click=one_click,
         guest_name=guest_name,
         guest_email=guest_email,
         guest_tz=guest_tz,
     )
-    try:
-        event_type = await event_types.resolve(
-            rt, host, type_query, public_only=host.user_id != caller.user_id
-        )
-    except AmbiguousEventType as error:
-        intent = intents.create(rt, event_type_id=0, **fields)
-        await turn.reply(type_blocks.choose_type(intent.id, error.query, error.candidates))
-        return
-    except NoSuchEventType as error:
-        await turn.reply(type_blocks.no_such_type(error.query, error.choices))
-        return
-    intent = intents.create(rt, event_type_id=event_type.id, **fields)
-    await picker.offer(turn, intent, host, event_type, when, one_click=one_click)
+    await picker.show_started(turn, started)
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -125,59 +101,40 @@ async def start(
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
     """Earlier / Later / "Show Fri 27 Nov": a picker starting at that day."""
     intent_id, _, day_text = action_value(body).rpartition(":")
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", day_text):
         return  # not a value calbot made
-    host, event_type = await picker.resolve_intent(turn, intent)
-    window = booking.page_window(
+    caller = turn.caller
+    offered = await offers.page(
+        turn.rt,
+        caller.team_id,
+        caller.user_id,
+        intent_id,
         date.fromisoformat(day_text),
         earlier=action(body)["action_id"].endswith("earlier"),
-        now=turn.rt.clock(),
-        tz=intent.tz,
     )
-    await picker.offer(turn, intent, host, event_type, window, replace=True)
+    await picker.show_offer(turn, offered, replace=True)
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:
-    intent_id, _, type_id = action_value(body).rpartition(":")
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
-    if not type_id.isdigit() or len(type_id) > 12:
+    intent_id, _, type_text = action_value(body).rpartition(":")
+    if (type_id := number(type_text)) is None:
         return  # not a value calbot made
-    host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
-    event_type = await event_types.by_id(turn.rt, host, int(type_id), public_only=intent.teammate)
-    chosen = _with_type(turn.rt, intent, event_type.id)
-    when = picker.read_when(intent.when_text, turn.rt, intent.tz)
-    await picker.offer(turn, chosen, host, event_type, when, replace=True)
-
-
-def _with_type(rt: Runtime, intent: Intent, event_type_id: int) -> Intent:
-    fields = {k: v for k, v in intent.__dict__.items() if k != "id"}
-    fields["event_type_id"] = event_type_id
-    return intents.create(rt, **fields)
+    caller = turn.caller
+    offered = await offers.choose_type(turn.rt, caller.team_id, caller.user_id, intent_id, type_id)
+    await picker.show_offer(turn, offered, replace=True)
 
 
 async def on_book_type(turn: Turn, body: dict[str, Any]) -> None:
     """ "Book" on `/cal types`: the next 7 days of that event type."""
-    host_id, _, type_id = action_value(body).partition(":")
-    if not re.fullmatch(r"[UW][A-Z0-9]{1,20}", host_id) or not re.fullmatch(r"\d{1,12}", type_id):
+    host_id, _, type_text = action_value(body).partition(":")
+    if not re.fullmatch(r"[UW][A-Z0-9]{1,20}", host_id) or (type_id := number(type_text)) is None:
         return  # not a value calbot made
-    rt, caller = turn.rt, turn.caller
-    host, me = await asyncio.gather(
-        booking.host_link(rt, caller.team_id, caller.user_id, host_id),
-        person(rt, turn.client, caller.team_id, caller.user_id),
+    caller = turn.caller
+    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
+    offered = await offers.book_type(
+        turn.rt, caller.team_id, caller.user_id, me.tz, host_id, type_id
     )
-    event_type = await event_types.by_id(
-        rt, host, int(type_id), public_only=host.user_id != caller.user_id
-    )
-    intent = intents.create(
-        rt,
-        team_id=caller.team_id,
-        user_id=caller.user_id,
-        host_user_id=host.user_id,
-        event_type_id=event_type.id,
-        tz=me.tz,
-    )
-    await picker.offer(turn, intent, host, event_type, picker.read_when("", rt, me.tz))
+    await picker.show_offer(turn, offered)
 
 
 async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
@@ -189,25 +146,24 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
         intent_id, epoch_text = pressed.get("value") or "", pressed["action_id"].rpartition(":")[2]
     if (epoch := number(epoch_text)) is None:
         return  # not a value calbot made
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
-    start = datetime.fromtimestamp(epoch, UTC).astimezone(ZoneInfo(intent.tz))
-    if not (intent.reschedule_uid or intent.teammate or intent.guest_email):
-        # Who is it with? The trigger lives 3 s: only a database read comes before it.
-        await guest.ask(turn, body, intent, start)
+    caller = turn.caller
+    picked = await offers.pick(
+        turn.rt, caller.team_id, caller.user_id, intent_id, epoch, caller=_you(turn)
+    )
+    if isinstance(picked, AskGuest):  # the trigger lives 3 s: only a database read came first
+        await guest.ask(turn, body, picked.intent, picked.start)
         return
-    host, event_type = await picker.resolve_intent(turn, intent)
-    if intent.reschedule_uid:
-        await picker.complete_reschedule(turn, intent, host, event_type, start)
-        return
-    if intent.teammate:
-        me = await person(turn.rt, turn.client, intent.team_id, intent.user_id)
-        if not me.email:
-            raise NoEmail()
-        attendee = Attendee(me.name, me.email, me.tz)
-    else:
-        email = intent.guest_email or ""
-        attendee = Attendee(intent.guest_name or email, email, intent.guest_tz or intent.tz)
-    await picker.complete_booking(turn, intent, host, event_type, start, attendee)
+    await picker.show_picked(turn, picked)
+
+
+def _you(turn: Turn) -> Any:
+    """The caller as an attendee, from their Slack profile (looked up only if needed)."""
+
+    async def lookup() -> Attendee:
+        me = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
+        return Attendee(me.name, me.email or "", me.tz)
+
+    return lookup
 
 
 async def on_invite(turn: Turn, body: dict[str, Any]) -> None:

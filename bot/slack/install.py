@@ -14,8 +14,8 @@ from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAutho
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.installations import state_store
 from bot.runtime import Runtime
+from bot.store.installations import state_store
 
 BOT_SCOPES: tuple[str, ...] = (
     "commands",  # the /cal command and the shortcuts

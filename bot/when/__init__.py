@@ -49,9 +49,9 @@ from bot.when.values import (
     DEFAULT_DAYS,
     EXAMPLES,
     MAX_AHEAD,
-    Clock,
     Day,
     Exact,
+    TimeOfDay,
     WhenError,
     Window,
     nonsense,
@@ -136,7 +136,7 @@ def _normalize(text: str) -> str:
     return s.rstrip(".")
 
 
-def _build(day: date, clock: Clock | None, now: datetime) -> Window | Exact:
+def _build(day: date, clock: TimeOfDay | None, now: datetime) -> Window | Exact:
     zone = now.tzinfo
     assert isinstance(zone, ZoneInfo)
     today = now.date()

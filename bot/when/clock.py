@@ -6,7 +6,7 @@ import re
 from dataclasses import replace
 
 from bot.when.labels import fmt_minutes
-from bot.when.values import EXAMPLES, MINUTES_PER_DAY, PARTS_OF_DAY, Clock, WhenError
+from bot.when.values import EXAMPLES, MINUTES_PER_DAY, PARTS_OF_DAY, TimeOfDay, WhenError
 
 _PART_ALIASES = {"night": "evening", "tonight": "evening"}
 
@@ -30,9 +30,9 @@ _TIME_NOON = re.compile(r"(?:\bat\s+)?\b(noon|midday)\b")
 _PART = re.compile(r"(?:\b(in the|this)\s+)?\b(morning|afternoon|evening|night|tonight)\b")
 
 
-def extract_clock(phrase: str, text: str) -> tuple[Clock | None, str]:
+def extract_clock(phrase: str, text: str) -> tuple[TimeOfDay | None, str]:
     """Take the time of day out of `phrase`; return it and what is left (the day part)."""
-    clock: Clock | None = None
+    clock: TimeOfDay | None = None
     bare_hour: int | None = None
     rest = phrase
     if found := _find_span(rest, text):
@@ -53,7 +53,7 @@ def extract_clock(phrase: str, text: str) -> tuple[Clock | None, str]:
         clock = _exact_clock(_guess_hour(bare_hour, part_name) * 60)
     elif clock is None and part_name is not None:
         start, end = PARTS_OF_DAY[part_name]
-        clock = Clock(start, end, part_name)
+        clock = TimeOfDay(start, end, part_name)
     if clock is not None and today_only:
         clock = replace(clock, today_only=True)
     if _find_span(rest, text) or _find_time(rest, text) or _PART.search(rest):
@@ -77,7 +77,7 @@ def _cut(s: str, m: re.Match[str]) -> str:
     return f"{s[: m.start()]} {s[m.end() :]}".strip()
 
 
-def _find_span(s: str, text: str) -> tuple[Clock, str] | None:
+def _find_span(s: str, text: str) -> tuple[TimeOfDay, str] | None:
     """A time range such as "2-4pm" or "14:00-16:00" -> a span clock."""
     if m := _SPAN_12H.search(s):
         end = _minutes_12h(m.group(4), m.group(5), m.group(6), text)
@@ -95,7 +95,7 @@ def _find_span(s: str, text: str) -> tuple[Clock, str] | None:
     if end <= start:
         raise WhenError(f"In “{text.strip()}” the end comes before the start. Try `2-4pm`.")
     name = f"{fmt_minutes(start)}–{fmt_minutes(end)}"
-    return Clock(start, end, name), _cut(s, m)
+    return TimeOfDay(start, end, name), _cut(s, m)
 
 
 def _find_time(s: str, text: str) -> tuple[int, bool, str] | None:
@@ -117,8 +117,8 @@ def _find_time(s: str, text: str) -> tuple[int, bool, str] | None:
     return None
 
 
-def _exact_clock(minutes: int) -> Clock:
-    return Clock(minutes, None, fmt_minutes(minutes))
+def _exact_clock(minutes: int) -> TimeOfDay:
+    return TimeOfDay(minutes, None, fmt_minutes(minutes))
 
 
 def _minutes_12h(hour: str, minute: str | None, meridiem: str | None, text: str) -> int:

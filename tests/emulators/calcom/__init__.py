@@ -60,7 +60,7 @@ answer 404 "Cannot GET /v2/slots" without it. Legacy ``/v2/slots/available`` and
 Choices: a duplicate event-type slug is 400 "URL Slug already exists for given user."
 (Cal.com's own message); a duplicate webhook ``subscriberUrl`` is 409; someone else's
 booking / event type / schedule / webhook is 404; versioned ``GET /v2/event-types``
-without ``username`` returns ``[]`` (DESIGN.md §4: listing needs it); booking a slot that
+without ``username`` returns ``[]`` (Cal.com: listing needs it); booking a slot that
 another user holds is 400 "Someone else reserved this slot before you. This slot will be
 freed up in N seconds." (the holder, and a body carrying ``reservedSlotUid``, may book).
 
