@@ -25,6 +25,9 @@ class Action(StrEnum):
     CHOOSE_TYPE = "choose_type"  # prefix: an ambiguous type's candidates
     BOOK_TYPE = "book_type"  # "Book" on `/cal types`
     INVITE_TEAMMATE = "invite_teammate"  # DM an unlinked teammate an invitation
+    # `/cal find` (bot/slack/find.py)
+    FIND_WITHOUT = "find_without"  # value "<intent>:<U1,U2>": the same search without them
+    FIND_DECLINE = "find_decline"  # in a participant's DM; value "<organiser>:<booking uid>"
     # managing bookings (bot/slack/bookings.py)
     CANCEL_BOOKING = "cancel_booking"  # value: booking uid
     RESCHEDULE_BOOKING = "reschedule_booking"  # value: booking uid

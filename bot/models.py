@@ -147,10 +147,23 @@ class Intent:
     guest_name: str | None = None  # the attendee when the caller is the host
     guest_email: str | None = None
     reschedule_uid: str | None = None  # set when picking a new time for a booking
+    # `/cal find`: the teammates everyone's common times are for (Slack user ids); the
+    # caller hosts, on their own event type
+    participants: tuple[str, ...] = ()
 
     @property
     def teammate(self) -> bool:
         return self.host_user_id != self.user_id
+
+
+@dataclass(frozen=True)
+class Almost:
+    """No time suits everyone: the one person whose absence frees the most times, and the
+    first of those times (in the caller's zone)."""
+
+    busy_user_id: str
+    count: int
+    first: tuple[datetime, ...]
 
 
 # --- booking modal ------------------------------------------------------------------------

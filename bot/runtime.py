@@ -24,6 +24,7 @@ from bot.calcom.client import CalcomClient
 from bot.calcom.connections import MatonConnections
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
+from bot.pacing import Pacer
 from bot.store import Store
 from bot.store.installations import installation_store
 
@@ -61,6 +62,9 @@ class Runtime:
     profiles: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
+    # `/cal find`: free times read per connection, briefly; reads paced to Maton's limit
+    availability: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
+    pacer: Pacer = field(default_factory=Pacer)
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)

@@ -31,13 +31,11 @@ def _error_types(module: object, base: type) -> list[type]:
 def _sample(kind: type) -> BaseException:
     """An instance of any error type, whatever facts its constructor wants."""
     params = list(inspect.signature(kind.__init__).parameters.values())[1:]
-    facts = {"retry_after": 4.0, "choices": [], "candidates": []}
-    args = [
-        facts.get(p.name, "X1")
-        for p in params
-        if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
-    ]
-    return kind(*args)
+    facts = {"retry_after": 4.0, "choices": [], "candidates": [], "linked": True}
+    required = [p for p in params if p.default is inspect.Parameter.empty]
+    args = [facts.get(p.name, "X1") for p in required if p.kind is p.POSITIONAL_OR_KEYWORD]
+    keywords = {p.name: facts.get(p.name, "X1") for p in required if p.kind is p.KEYWORD_ONLY}
+    return kind(*args, **keywords)
 
 
 def test_every_gateway_and_service_error_has_words() -> None:

@@ -53,6 +53,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     # name and zone, and the email a booking's attendee needs
     "users.info": frozenset({"users:read", "users:read.email"}),
     "users.lookupByEmail": frozenset({"users:read.email"}),
+    "usergroups.users.list": frozenset({"usergroups:read"}),  # `/cal find @design-team`
     "users.profile.get": frozenset({"users.profile:read"}),
     "team.info": frozenset({"team:read"}),
     "reactions.add": frozenset({"reactions:write"}),

@@ -25,6 +25,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "channels:read",  # conversations.info: a public notification channel
     "groups:read",  # conversations.info: a private notification channel
     "channels:join",  # conversations.join: post notifications to a public channel
+    "usergroups:read",  # usergroups.users.list: `/cal find @design-team` expands the group
 )
 
 INSTALL_PATH = "/slack/install"
