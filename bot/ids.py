@@ -39,6 +39,7 @@ class Action(StrEnum):
     BOOKING_TYPE = "booking_type"  # static_select, dispatches: reload times
     BOOKING_DATE = "booking_date"  # datepicker, dispatches: reload times
     BOOKING_TIME = "booking_time"  # static_select, dispatches: hold the chosen slot
+    BOOKING_WITH = "booking_with"  # multi_users_select, dispatches: common times
     INPUT = "value"  # the element of a plain input block (its block id says which)
     # App Home and settings modals (bot/slack/home.py, bot/slack/manage.py)
     NEW_EVENT_TYPE = "new_event_type"
@@ -95,6 +96,7 @@ class Block(StrEnum):
     BOOKING_TYPE = "booking_type"
     BOOKING_DATE = "booking_date"
     BOOKING_TIME = "booking_time"
+    BOOKING_WITH = "booking_with"
     BOOKING_NAME = "booking_name"
     BOOKING_EMAIL = "booking_email"
     BOOKING_NOTES = "booking_notes"

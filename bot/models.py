@@ -201,6 +201,7 @@ class Draft:
     hold: Hold | None = None
     guest: Guest = field(default_factory=Guest)
     owner: str = ""  # Slack user id of who opened the modal; only their payloads count
+    people: tuple[str, ...] = ()  # "With": teammates whose common times the list shows
 
     def to_meta(self) -> dict[str, Any]:
         return asdict(self)
@@ -217,6 +218,7 @@ class Draft:
             hold=Hold(**hold) if isinstance(hold, dict) else None,
             guest=Guest(**(meta.get("guest") or {})),
             owner=str(meta.get("owner") or ""),
+            people=tuple(str(p) for p in meta.get("people") or ()),
         )
 
     def moved(self, **changes: Any) -> Draft:

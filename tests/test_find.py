@@ -19,6 +19,7 @@ from tests.emulators.slack import SlackEmulator
 from tests.helpers import Bot, Clock, link_user
 from tests.picking import NY, button, press, slot_buttons
 from tests.slackdriver import action_ids, text_of
+from tests.viewdriver import ViewDriver, has_block, option, option_texts
 
 BERLIN = ZoneInfo("Europe/Berlin")
 KOLKATA = ZoneInfo("Asia/Kolkata")
@@ -272,3 +273,40 @@ def test_a_participant_declines_from_the_dm_and_the_organiser_is_told(
     [told] = slack.wait_for("chat.postMessage", lambda c: c.args["channel"] == "U1")
     assert "<@U3> declined" in text_of(told.args)
     assert "cancel_booking" in action_ids(told.args)  # the organiser may cancel it
+
+
+def test_the_booking_modal_with_people_shows_common_times_and_books_them_all(
+    bot: Bot,
+    calcom: CalcomEmulator,
+    slack: SlackEmulator,
+    views: ViewDriver,
+    team: dict[str, Any],
+    clock: Clock,
+) -> None:
+    bot.slack.command("")
+    view = views.opened()
+    assert len(option_texts(view, "booking_time")) == 14  # today, Sam alone: 10:00 to 16:30
+
+    seen = views.updates(view["id"])
+    chosen = {"type": "multi_users_select", "selected_users": ["U2", "U3"]}
+    assert views.choose(view, "booking_with", chosen).status_code == 200
+    view = views.after_update(view["id"], seen)
+    today = parse_when("today", now=clock(), tz="America/New_York")
+    assert isinstance(today, Window)
+    common_today = intersection(calcom, ["sam", "alice", "bob"], today)
+    assert [f"{t.astimezone(NY):%-I:%M %p}" for t in common_today] == ["10:00 AM", "10:30 AM"]
+    assert option_texts(view, "booking_time") == ["10:00 AM", "10:30 AM"]
+    assert not has_block(view, "booking_email")  # everyone chosen is invited instead
+
+    seen = views.updates(view["id"])
+    pick = {"type": "static_select", "selected_option": option(view, "booking_time", "10:30 AM")}
+    assert views.choose(view, "booking_time", pick).status_code == 200
+    view = views.after_update(view["id"], seen)
+    assert views.submit(view) == {}
+    [made] = calcom.bookings.values()
+    assert made["start"] == common_today[1]
+    assert {a["email"] for a in made["attendees"]} == {"alice@acme.test", "bob@acme.test"}
+    dms = slack.wait_for("chat.postMessage", count=3)
+    assert {c.args["channel"] for c in dms} == {"U1", "U2", "U3"}
+    to_alice = next(c for c in dms if c.args["channel"] == "U2")
+    assert "find_decline" in action_ids(to_alice.args)

@@ -187,7 +187,14 @@ def forget(rt: Runtime, links: list[Link]) -> None:
 
 
 async def book(
-    rt: Runtime, intent: Intent, host: Link, event_type: EventType, start: datetime
+    rt: Runtime,
+    intent: Intent,
+    host: Link,
+    event_type: EventType,
+    start: datetime,
+    *,
+    notes: str | None = None,
+    held: str | None = None,
 ) -> Booking:
     """One booking on the caller's event type with every participant: the first as the
     attendee, the rest as guests (Cal.com invites each). SlotTaken when it went meanwhile."""
@@ -210,6 +217,8 @@ async def book(
             start,
             attendee,
             guests=tuple(str(link.email) for link in people[1:]),
+            notes=notes,
+            held=held,
         )
     finally:
         forget(rt, [host, *people])

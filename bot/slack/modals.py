@@ -30,11 +30,13 @@ from bot.blocks.booking_modal import (
     booked,
     booking_form,
     booking_pending,
+    chosen_people,
     loading,
 )
 from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
 from bot.blocks.errors import error_text
+from bot.blocks.find import invited_dm
 from bot.blocks.viewkit import encode_meta, meta_of, picked, problem
 from bot.calcom.models import Attendee, Booking
 from bot.ids import Action, Block, View
@@ -147,8 +149,11 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     draft = Draft.from_meta(meta)
     host = picked(view, Block.BOOKING_HOST) or draft.host
     day = picked(view, Block.BOOKING_DATE) or draft.day
+    people = chosen_people(view, draft.owner)
     if host != draft.host:
         draft = draft.moved(host=host, event_type=None, day=day)
+    elif people is not None and people != draft.people:
+        draft = draft.moved(people=people, day=day)  # "With" changed: their common times
     else:
         chosen = picked(view, Block.BOOKING_TYPE)
         draft = draft.moved(event_type=int(chosen) if chosen else draft.event_type, day=day)
@@ -248,10 +253,15 @@ async def _book(
 async def _announce(
     rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, made: Booking
 ) -> None:
-    """DM the confirmation (Cancel, Reschedule); a teammate host hears too; Homes refresh."""
+    """DM the confirmation (Cancel, Reschedule); a teammate host hears too, and so does
+    everyone "With" (Join, Decline); Homes refresh."""
     you = caller.user_id
+    people = forms.with_people(draft, you)
     if draft.host == you:
-        await client.chat_postMessage(channel=you, **confirmation(made))
+        await asyncio.gather(
+            client.chat_postMessage(channel=you, **confirmation(made)),
+            *(client.chat_postMessage(channel=p, **invited_dm(made, you)) for p in people),
+        )
     else:
         lead = f":calendar: <@{you}> booked time with you"
         await asyncio.gather(
@@ -290,7 +300,12 @@ COMMANDS: dict[type, Handler] = {grammar.OpenModal: open_from_command}
 
 def register(app: AsyncApp, rt: Runtime) -> None:
     app.action(Action.OPEN_BOOKING)(handoff(rt, open_from_button))
-    for action in (Action.BOOKING_HOST, Action.BOOKING_TYPE, Action.BOOKING_DATE):
+    for action in (
+        Action.BOOKING_HOST,
+        Action.BOOKING_TYPE,
+        Action.BOOKING_DATE,
+        Action.BOOKING_WITH,
+    ):
         app.action(action)(handoff(rt, on_change))
     app.action(Action.BOOKING_TIME)(handoff(rt, on_time))
     app.view_closed(View.BOOKING)(handoff(rt, on_closed))
