@@ -62,7 +62,20 @@ def _narrow_token(slack: SlackEmulator) -> None:
     slack.add_team("T444", "xoxb-narrow", scopes="commands,chat:write")
 
 
+def _no_usergroups(slack: SlackEmulator) -> None:
+    """Installed before `/cal find` needed usergroups:read."""
+    scopes = "commands,chat:write,users:read,users:read.email,channels:read,groups:read"
+    slack.add_team("T445", "xoxb-before-find", scopes=f"{scopes},channels:join")
+
+
 BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, str, str]] = [
+    (
+        "user groups scope missing",
+        {"SLACK_BOT_TOKEN": "xoxb-before-find"},
+        _no_usergroups,
+        "slack:",
+        "lacks scopes usergroups:read",
+    ),
     ("bad bot token", {"SLACK_BOT_TOKEN": "xoxb-wrong"}, None, "slack:", "invalid_auth"),
     (
         "scopes missing",
