@@ -310,3 +310,13 @@ def test_the_booking_modal_with_people_shows_common_times_and_books_them_all(
     assert {c.args["channel"] for c in dms} == {"U1", "U2", "U3"}
     to_alice = next(c for c in dms if c.args["channel"] == "U2")
     assert "find_decline" in action_ids(to_alice.args)
+
+
+def test_maton_rate_limit_is_nobodys_fault(
+    bot: Bot, calcom: CalcomEmulator, team: dict[str, Any]
+) -> None:
+    """A 429 on one read is not a participant's broken connection: the reply says wait."""
+    calcom.fault("rate_limit", path="/cal-com/v2/slots", seconds=30)
+    reply = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob> tomorrow"))
+    assert "try again in 30 seconds" in text_of(reply)
+    assert "couldn't read the calendar" not in text_of(reply)

@@ -18,7 +18,7 @@ import logging
 from datetime import datetime
 from typing import Any
 
-from bot.calcom.errors import CalcomError
+from bot.calcom.errors import BadApiKey, CalcomError, RateLimited
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Almost, Intent, Link
 from bot.runtime import Runtime
@@ -71,8 +71,12 @@ async def _slots(
 
 
 def _failed(results: list[Any], user_ids: list[str]) -> tuple[str, ...]:
+    """Who could not be read through their connection. Trouble that is nobody's in
+    particular (Maton's rate limit, the workspace's API key) is raised as it is."""
     failed = []
     for user_id, result in zip(user_ids, results, strict=True):
+        if isinstance(result, RateLimited | BadApiKey):
+            raise result
         if isinstance(result, CalcomError):
             log.info("a participant's read failed: %s", type(result).__name__)
             failed.append(user_id)
