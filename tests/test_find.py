@@ -320,3 +320,17 @@ def test_maton_rate_limit_is_nobodys_fault(
     reply = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob> tomorrow"))
     assert "try again in 30 seconds" in text_of(reply)
     assert "couldn't read the calendar" not in text_of(reply)
+
+
+def test_a_second_search_within_a_minute_reads_nothing_again(
+    bot: Bot, calcom: CalcomEmulator, team: dict[str, Any], clock: Clock
+) -> None:
+    """Availability is cached briefly: the same search a few seconds later (its window
+    moved with the clock) is answered without a gateway read."""
+    first = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob>"))
+    reads = len(slot_reads(calcom))
+    assert reads == 3
+    clock.advance(seconds=20)
+    again = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob>"))
+    assert offered(again)[0] == offered(first)[1]  # 10:00 has just gone by
+    assert len(slot_reads(calcom)) == reads

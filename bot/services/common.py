@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from bot.calcom.errors import BadApiKey, CalcomError, RateLimited
 from bot.calcom.models import Attendee, Booking, EventType
@@ -61,13 +62,24 @@ async def _type_of_length(rt: Runtime, link: Link, minutes: int) -> EventType | 
 async def _slots(
     rt: Runtime, link: Link, event_type: EventType, start: datetime, end: datetime, tz: str
 ) -> Slots:
-    """One person's free times in [start, end), cached briefly per connection and range."""
-    key = (link.connection_id, event_type.id, start.isoformat(), end.isoformat(), tz)
+    """One person's free times in [start, end), cached a minute per connection and type.
+
+    A read runs to the midnight after `end`, so the next search (whose window starts a
+    little later and ends a little later, as "now" moves) is answered from it."""
+    key = (link.connection_id, event_type.id, tz)
     cached = rt.availability.get(key)
-    if cached is not None:
-        return cached
-    found = await rt.pacer.run(lambda: booking.free_slots(rt, link, event_type, start, end, tz))
-    return rt.availability.put(key, found)
+    if cached is not None and cached[0] <= start and end <= cached[1]:
+        return _within(cached[2], start, end)
+    zone = ZoneInfo(tz)
+    until = datetime.combine(end.astimezone(zone).date() + timedelta(days=1), time(), zone)
+    found = await rt.pacer.run(lambda: booking.free_slots(rt, link, event_type, start, until, tz))
+    rt.availability.put(key, (start, until, found))
+    return _within(found, start, end)
+
+
+def _within(slots: Slots, start: datetime, end: datetime) -> Slots:
+    days = {d: [t for t in ts if start <= t < end] for d, ts in slots.days.items()}
+    return Slots({d: ts for d, ts in days.items() if ts}, slots.tz)
 
 
 def _failed(results: list[Any], user_ids: list[str]) -> tuple[str, ...]:
