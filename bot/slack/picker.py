@@ -99,6 +99,8 @@ async def _tell(turn: Turn, booked: Booked) -> None:
     if intent.participants:
         dm = find_blocks.invited_dm(made, intent.user_id)
         await asyncio.gather(*(client.chat_postMessage(channel=user, **dm) for user in booked.tell))
+        for user in booked.tell:  # their Homes list the meeting they now attend
+            home.refresh_soon(turn.rt, client, intent.team_id, user)
         return
     leads = {
         intent.host_user_id: (f":calendar: <@{intent.user_id}> booked time with you", True),
