@@ -84,6 +84,7 @@ class Block(StrEnum):
     CONNECT_ACTIONS = "connect_actions"
     DISCONNECT_ACTIONS = "disconnect_actions"
     ERROR_ACTIONS = "error_actions"
+    FIND_WITHOUT = "find_without"  # "Find a time without ..." under a /cal find reply
     GUEST_NAME = "guest_name"
     GUEST_EMAIL = "guest_email"
     CANCEL_REASON = "cancel_reason"

@@ -18,8 +18,6 @@ from bot.ids import Action, Block
 from bot.models import Almost
 from bot.services.errors import PeopleMissing
 
-WITHOUT_BLOCK = "find_without"
-
 
 def mentions(user_ids: Sequence[str]) -> str:
     """<@U1>, <@U2> and <@U3>"""
@@ -79,7 +77,7 @@ def people_missing(error: PeopleMissing, names: Mapping[str, str] | None = None)
     blocks.append(
         actions(
             without_button(error.intent_id, error.everyone, names),
-            block_id=WITHOUT_BLOCK,
+            block_id=Block.FIND_WITHOUT,
         )
     )
     return message(" ".join(lines), blocks)
@@ -95,7 +93,7 @@ def almost_blocks(intent_id: str, near: Almost, names: Mapping[str, str]) -> lis
     )
     return [
         section(text),
-        actions(without_button(intent_id, [near.busy_user_id], names), block_id=WITHOUT_BLOCK),
+        actions(without_button(intent_id, [near.busy_user_id], names), block_id=Block.FIND_WITHOUT),
     ]
 
 
