@@ -334,3 +334,20 @@ def test_a_second_search_within_a_minute_reads_nothing_again(
     again = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob>"))
     assert offered(again)[0] == offered(first)[1]  # 10:00 has just gone by
     assert len(slot_reads(calcom)) == reads
+
+
+def test_a_common_time_taken_meanwhile_shows_that_days_common_times(
+    bot: Bot, calcom: CalcomEmulator, team: dict[str, Any]
+) -> None:
+    picker = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob> tomorrow"))
+    first = slot_buttons(picker)[0]  # 9:00 AM New York
+    calcom.book_as_guest(
+        event_type_id=_sam_30(calcom),
+        start=datetime(2026, 11, 26, 14, 0, tzinfo=UTC),
+        name="Early Bird",
+        email="early@example.com",
+    )
+    fresh = press(bot, first)
+    assert "just taken" in text_of(fresh)
+    assert [b["text"]["text"] for b in slot_buttons(fresh)] == ["9:30 AM", "10:00 AM", "10:30 AM"]
+    assert len(calcom.bookings) == 1 and booking_writes(calcom) == []
