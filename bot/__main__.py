@@ -73,9 +73,9 @@ def serve(port: int | None) -> None:
     settings = _settings()
     _database_path(settings.database_path)
     logs.setup(settings)
-    from bot.server import run
+    from bot.server import start
 
-    asyncio.run(run(settings, port=settings.port if port is None else port))
+    start(settings, port=settings.port if port is None else port)
 
 
 def doctor() -> None:

@@ -11,13 +11,9 @@ import io
 import json
 import logging
 import multiprocessing
-import queue
 import re
 import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -49,11 +45,11 @@ from tests.helpers import (
     make_settings,
 )
 from tests.installing import install, send_event
+from tests.processes import Process
 from tests.slackdriver import SlackDriver, text_of
 from tests.startup import open_and_migrate
 
 THU_10AM_NY = datetime.fromisoformat("2026-11-26T15:00:00+00:00")
-CALBOT = Path(sys.executable).parent / "calbot"
 
 
 # --------------------------------------------------------------------- logs
@@ -240,41 +236,6 @@ def test_the_app_starts_without_warnings_when_the_bot_token_is_in_the_environmen
 # --------------------------------------------------------------------- SIGTERM
 
 
-class Process:
-    """`calbot serve` in a subprocess; its log lines read on a thread into a queue."""
-
-    def __init__(self, env: dict[str, str]):
-        self.proc = subprocess.Popen(
-            [str(CALBOT), "serve", "--port", "0"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.put(line)
-
-    def wait_for_line(self, pattern: str, timeout: float = 15) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                line = self.lines.get(timeout=max(remaining, 0.01))
-            except queue.Empty:
-                raise AssertionError(
-                    f"no log line like {pattern!r}; got:\n{''.join(self.seen)}"
-                ) from None
-            self.seen.append(line)
-            if found := re.search(pattern, line):
-                return found
-
-
 @pytest.fixture
 def served(tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator) -> Iterator[Process]:
     database = tmp_path / "calbot.db"
@@ -290,6 +251,11 @@ def served(tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator) -> Iter
     if process.proc.poll() is None:
         process.proc.kill()
     process.proc.wait(timeout=10)
+
+
+def test_serve_runs_on_uvloop(served: Process) -> None:
+    """uvicorn[standard] brings uvloop; `calbot serve` runs its own loop, so it must pick it."""
+    served.wait_for_line(r"event loop: uvloop")
 
 
 def test_sigterm_finishes_work_in_flight_then_exits_0_within_10_s(

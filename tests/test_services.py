@@ -169,3 +169,11 @@ def test_common_times_are_the_callers_that_everyone_has_and_almost_names_one() -
     near = almost(mine, {"U2": alice, "U3": bob, "U4": carol}, window)
     assert near is not None and near.busy_user_id == "U3" and near.first == (at[0], at[2])
     assert almost(mine, {"U3": bob}, window) is None  # one person: nobody to leave out
+
+
+def test_a_modal_booking_names_whom_to_tell() -> None:
+    from bot.services.booking_form import Made
+
+    booking = object()
+    assert Made(booking, "U1", "U1").tell == ("U1",)  # type: ignore[arg-type]
+    assert Made(booking, "U2", "U1").tell == ("U2", "U1")  # type: ignore[arg-type]

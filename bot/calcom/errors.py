@@ -115,3 +115,8 @@ class UpstreamFailure(CalcomError):
     def __init__(self, message: str = "", *, maybe_applied: bool = False, **kwargs: Any):
         self.maybe_applied = maybe_applied
         super().__init__(message, **kwargs)
+
+
+class OutOfTime(UpstreamFailure):
+    """The user action's time budget (bot/budget.py) ran out before Cal.com answered;
+    `maybe_applied` says whether a change may have reached Cal.com all the same."""
