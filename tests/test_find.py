@@ -351,3 +351,24 @@ def test_a_common_time_taken_meanwhile_shows_that_days_common_times(
     assert "just taken" in text_of(fresh)
     assert [b["text"]["text"] for b in slot_buttons(fresh)] == ["9:30 AM", "10:00 AM", "10:30 AM"]
     assert len(calcom.bookings) == 1 and booking_writes(calcom) == []
+
+
+def test_a_participant_busy_since_the_picker_is_caught_before_booking(
+    bot: Bot, calcom: CalcomEmulator, team: dict[str, Any]
+) -> None:
+    """Cal.com checks only the host when booking: the bot checks everyone again (from the
+    brief cache when it is fresh; here it has expired) and books nobody into a clash."""
+    picker = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob> tomorrow"))
+    first = slot_buttons(picker)[0]  # 9:00 AM New York, 14:00 UTC
+    calcom.book_as_guest(
+        event_type_id=calcom.account("alice").event_type("30min")["id"],
+        start=datetime(2026, 11, 26, 14, 0, tzinfo=UTC),
+        name="Visitor",
+        email="visitor@example.com",
+    )
+    bot.rt.availability.drop_where(lambda key: True)  # a minute later: the cache is gone
+    fresh = press(bot, first)
+    assert "just taken" in text_of(fresh)
+    assert "9:00 AM" not in [b["text"]["text"] for b in slot_buttons(fresh)]
+    assert booking_writes(calcom) == []
+    assert [b["hostId"] for b in calcom.bookings.values()] == [calcom.account("alice").id]

@@ -160,6 +160,7 @@ async def book(
     )
     if with_people(draft, caller_id):
         meeting = _meeting(team_id, caller_id, draft, event_type.id)
+        await common.still_common(rt, meeting, host, event_type, start)
         made = await common.book(
             rt, meeting, host, event_type, start, notes=notes or None, held=draft.held(start)
         )

@@ -25,7 +25,7 @@ from bot.models import Almost, Intent, Link
 from bot.runtime import Runtime
 from bot.services import booking, event_types
 from bot.services.booking import Offer, Slots
-from bot.services.errors import GuestHasNoEmail, PeopleMissing
+from bot.services.errors import GuestHasNoEmail, PeopleMissing, SlotTaken
 from bot.when import Exact, Window
 
 log = logging.getLogger("calbot.find")
@@ -194,6 +194,19 @@ async def offer(
         )
         near = almost(read["mine"], read["theirs"], window)
     return found, near
+
+
+async def still_common(
+    rt: Runtime, intent: Intent, host: Link, event_type: EventType, start: datetime
+) -> None:
+    """SlotTaken unless `start` is still free for everyone. Cal.com checks only the host
+    when booking, so a participant who got busy since the picker was shown is caught
+    here. The day's reads are usually still cached (no gateway call), and are the ones the
+    fresh times after a SlotTaken come from."""
+    window = booking.day_window(start.date(), rt.clock(), intent.tz)
+    mine, theirs = await read_everyone(rt, intent, host, event_type, window.start, window.end)
+    if start not in common(mine, theirs).on(start.date()):
+        raise SlotTaken()
 
 
 def forget(rt: Runtime, links: list[Link]) -> None:

@@ -242,6 +242,7 @@ async def _pick_common(rt: Runtime, intent: Intent, start: datetime) -> Picked:
     """A common time picked: one booking with everyone, or that day's common times now."""
     host, event_type = await _resolve(rt, intent)
     try:
+        await common.still_common(rt, intent, host, event_type, start)
         return Booked(await common.book(rt, intent, host, event_type, start), intent)
     except SlotTaken:
         window = booking.day_window(start.date(), rt.clock(), intent.tz)
