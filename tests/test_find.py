@@ -372,3 +372,20 @@ def test_a_participant_busy_since_the_picker_is_caught_before_booking(
     assert "9:00 AM" not in [b["text"]["text"] for b in slot_buttons(fresh)]
     assert booking_writes(calcom) == []
     assert [b["hostId"] for b in calcom.bookings.values()] == [calcom.account("alice").id]
+
+
+def test_someone_without_a_type_of_that_length_is_named(
+    bot: Bot, calcom: CalcomEmulator, team: dict[str, Any]
+) -> None:
+    link_user(
+        bot,
+        calcom,
+        "U4",
+        "carol",
+        name="Carol King",
+        event_types=[{"title": "Long chat", "slug": "long", "length": 60}],
+    )
+    reply = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U4|carol> tomorrow"))
+    assert "<@U4> has no 30-minute event type" in text_of(reply)
+    assert slot_reads(calcom) == []
+    assert button(reply, "find_without")["text"]["text"] == "Find a time without Carol King"
