@@ -61,6 +61,8 @@ class Runtime:
     profiles: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
+    # a user's bookings in a window, briefly: an agenda and its reminders read them once
+    day_bookings: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)

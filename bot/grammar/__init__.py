@@ -35,6 +35,8 @@ import difflib
 from bot.grammar.arguments import looks_like_when
 from bot.grammar.commands import (
     ALL_TRIGGERS,
+    Agenda,
+    AgendaDaily,
     Book,
     Bookings,
     Cancel,
@@ -48,6 +50,7 @@ from bot.grammar.commands import (
     NotifyOff,
     NotifySubscribe,
     OpenModal,
+    Remind,
     Schedule,
     Slots,
     Status,
@@ -64,6 +67,8 @@ __all__ = [
     "HELP_EXAMPLES",
     "SUBCOMMANDS",
     "USAGE",
+    "Agenda",
+    "AgendaDaily",
     "Book",
     "Bookings",
     "Cancel",
@@ -77,6 +82,7 @@ __all__ = [
     "NotifyOff",
     "NotifySubscribe",
     "OpenModal",
+    "Remind",
     "Schedule",
     "Slots",
     "Status",

@@ -24,6 +24,7 @@ from bot.grammar.commands import (
     Status,
     Types,
 )
+from bot.grammar.routines import agenda, remind
 from bot.grammar.tokens import booking_uid_of, mention_id, readable
 from bot.grammar.vocabulary import STATUS_ALIASES, invalid
 
@@ -119,6 +120,8 @@ HANDLERS: dict[str, Callable[[Sequence[str]], Command]] = {
     "cancel": _cancel,
     "notify": _notify,
     "schedule": _no_args(Schedule()),
+    "agenda": agenda,
+    "remind": remind,
 }
 SUBCOMMANDS: tuple[str, ...] = tuple(HANDLERS)
 ALIASES = {"?": "help", "-h": "help", "--help": "help"}

@@ -9,6 +9,7 @@ from bot.logs import bolt_logger
 from bot.runtime import Runtime
 from bot.slack import (
     account,
+    agenda,
     booking,
     bookings,
     commands,
@@ -54,4 +55,5 @@ def build_app(rt: Runtime) -> AsyncApp:
     shortcuts.register(app, rt)
     home.register(app, rt)
     manage.register(app, rt)
+    agenda.register(app, rt)
     return app
