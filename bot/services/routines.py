@@ -29,6 +29,7 @@ SYNC_EVERY = timedelta(hours=1)
 # a sync reads bookings starting within N minutes + this: longer than SYNC_EVERY, so each
 # booking has its reminder planned at least one sync before the reminder is due
 SYNC_MARGIN = timedelta(hours=3)
+CATCH_UP = timedelta(hours=12)  # meetings under way this long are still read by a sync
 DEFAULT_AGENDA_MINUTE = 8 * 60 + 30  # the App Home's "Turn on"
 
 
@@ -105,7 +106,7 @@ async def set_remind(
         db, team_id, user_id, now.timestamp(), remind_minutes=minutes, time_zone=tz
     )
     rows.drop_jobs(db, team_id, user_id, "remind")  # planned again for the new lead time
-    planned = await sync_reminders(rt, link.connection_id, routine)
+    planned = await sync_reminders(rt, link.connection_id, routine, catch_up=False)
     rows.plan(db, team_id, user_id, "sync", next_sync_at(rt, team_id, user_id))
     return routine, planned
 
@@ -168,16 +169,24 @@ def plan_booking(rt: Runtime, routine: Routine, booking: Booking) -> None:
     )
 
 
-async def sync_reminders(rt: Runtime, connection_id: str, routine: Routine) -> int:
+async def sync_reminders(
+    rt: Runtime, connection_id: str, routine: Routine, *, catch_up: bool = True
+) -> int:
     """Read the bookings starting before the sync horizon; plan a reminder for each and
-    drop the pending ones whose booking is gone. The number of bookings covered."""
+    drop the pending ones whose booking is gone. The number of bookings covered.
+
+    `catch_up`: include meetings already under way (Cal.com's "upcoming" is every booking
+    not yet ended), so one whose reminder fell in downtime still gets it, late; turning
+    reminders on does not, or it would remind of the meeting you are in.
+    """
     assert routine.remind_minutes is not None
     now = rt.clock()
+    since = now - CATCH_UP if catch_up else now
     horizon = now + timedelta(minutes=routine.remind_minutes) + SYNC_MARGIN
     found = await rt.calcom.bookings(
-        connection_id, status="upcoming", take=100, sort_start="asc", after_start=now
+        connection_id, status="upcoming", take=100, sort_start="asc", after_start=since
     )
-    live = [b for b in found.items if not b.is_cancelled and b.start < horizon]
+    live = [b for b in found.items if not b.is_cancelled and since <= b.start < horizon]
     for booking in live:
         plan_booking(rt, routine, booking)
     if found.has_more and len(found.items) == len(live):
@@ -187,7 +196,7 @@ async def sync_reminders(rt: Runtime, connection_id: str, routine: Routine) -> i
         routine.team_id,
         routine.user_id,
         [b.uid for b in live],
-        now.timestamp(),
+        since.timestamp(),
         horizon.timestamp(),
     )
     return len(live)
