@@ -262,3 +262,18 @@ class Routine:
     agenda_minute: int | None = None
     remind_minutes: int | None = None
     time_zone: str = "UTC"
+
+
+# --- booking links that unfurl (bot/services/unfurl.py) -----------------------------------
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """What a pasted booking link unfurls into: the event type, its owner, and the owner's
+    next free times (aware, in the owner's zone)."""
+
+    url: str
+    owner_user_id: str
+    owner_name: str
+    event_type: EventType
+    times: tuple[datetime, ...]

@@ -62,6 +62,12 @@ def _narrow_token(slack: SlackEmulator) -> None:
     slack.add_team("T444", "xoxb-narrow", scopes="commands,chat:write")
 
 
+def _no_unfurls(slack: SlackEmulator) -> None:
+    """An app installed before booking links unfurled: links:read/write never granted."""
+    scopes = "commands,chat:write,users:read,users:read.email,channels:read,groups:read"
+    slack.add_team("T555", "xoxb-old", scopes=f"{scopes},channels:join")
+
+
 BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, str, str]] = [
     ("bad bot token", {"SLACK_BOT_TOKEN": "xoxb-wrong"}, None, "slack:", "invalid_auth"),
     (
@@ -70,6 +76,13 @@ BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, 
         _narrow_token,
         "slack:",
         "lacks scopes users:read, users:read.email",
+    ),
+    (
+        "unfurl scopes missing",
+        {"SLACK_BOT_TOKEN": "xoxb-old"},
+        _no_unfurls,
+        "slack:",
+        "lacks scopes links:read, links:write",
     ),
     (
         "bad app token",

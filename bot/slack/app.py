@@ -22,6 +22,7 @@ from bot.slack import (
     notify,
     requestlog,
     shortcuts,
+    unfurl,
 )
 
 
@@ -56,4 +57,5 @@ def build_app(rt: Runtime) -> AsyncApp:
     home.register(app, rt)
     manage.register(app, rt)
     agenda.register(app, rt)
+    unfurl.register(app, rt)
     return app

@@ -25,6 +25,8 @@ BOT_SCOPES: tuple[str, ...] = (
     "channels:read",  # conversations.info: a public notification channel
     "groups:read",  # conversations.info: a private notification channel
     "channels:join",  # conversations.join: post notifications to a public channel
+    "links:read",  # link_shared: a booking link pasted in a conversation
+    "links:write",  # chat.unfurl: that link's card
 )
 
 INSTALL_PATH = "/slack/install"

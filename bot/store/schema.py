@@ -162,3 +162,5 @@ def m006_routines_and_jobs(db: sqlite_utils.Database) -> None:
     )
     # a tick reads only the due rows: a range on due_at within the live ones
     db.execute("create index jobs_due on jobs (due_at) where status in ('pending', 'running')")
+    # a pasted booking link (cal.com/<username>/<type>) finds its owner by this
+    db.execute("create index links_username on links (team_id, username)")
