@@ -146,7 +146,7 @@ async def agenda_job(
         return "planned"
     if now - slot > AGENDA_LATE:
         return next_day("too late", today.isoformat())
-    day = await agendas.agenda_of(rt, link, tz, "today")
+    day = await agendas.agenda_of(rt, link, tz, "today", with_next=False)
     if not day.bookings:
         return next_day("empty", today.isoformat())
     await post(rt, pacer, job, daily_agenda(day))

@@ -68,10 +68,15 @@ async def next_after(rt: Runtime, link: Link, after: datetime) -> Booking | None
     return next((b for b in found.items if not b.is_cancelled), None)
 
 
-async def agenda_of(rt: Runtime, link: Link, tz: str | None, which: str) -> DayAgenda:
-    """The window's bookings; the next one after it is read at the same time (an empty
-    window shows it, and asking later would cost a second round trip)."""
+async def agenda_of(
+    rt: Runtime, link: Link, tz: str | None, which: str, *, with_next: bool = True
+) -> DayAgenda:
+    """The window's bookings. `with_next`: the next one after it is read at the same time
+    (an empty window shows it, and asking later would cost a second round trip); the
+    daily DM, skipped when the day is empty, does without."""
     start, end = window(rt.clock(), tz, which)
+    if not with_next:
+        return DayAgenda(which, start, end, await bookings_between(rt, link, start, end))
     found, following = await asyncio.gather(
         bookings_between(rt, link, start, end), next_after(rt, link, end)
     )
