@@ -49,6 +49,7 @@ def create_app(rt: Runtime) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        bolt.client.session = rt.slack_session()  # one HTTP session, made inside the loop
         notifier.start()
         scheduler.start()
         yield
