@@ -31,13 +31,11 @@ def _error_types(module: object, base: type) -> list[type]:
 def _sample(kind: type) -> BaseException:
     """An instance of any error type, whatever facts its constructor wants."""
     params = list(inspect.signature(kind.__init__).parameters.values())[1:]
-    facts = {"retry_after": 4.0, "choices": [], "candidates": []}
-    args = [
-        facts.get(p.name, "X1")
-        for p in params
-        if p.default is inspect.Parameter.empty and p.kind is p.POSITIONAL_OR_KEYWORD
-    ]
-    return kind(*args)
+    facts = {"retry_after": 4.0, "choices": [], "candidates": [], "linked": True}
+    required = [p for p in params if p.default is inspect.Parameter.empty]
+    args = [facts.get(p.name, "X1") for p in required if p.kind is p.POSITIONAL_OR_KEYWORD]
+    named = {p.name: facts.get(p.name, "X1") for p in required if p.kind is p.KEYWORD_ONLY}
+    return kind(*args, **named)
 
 
 def test_every_gateway_and_service_error_has_words() -> None:
@@ -46,6 +44,12 @@ def test_every_gateway_and_service_error_has_words() -> None:
     for kind in kinds:
         text = error_text(_sample(kind))
         assert text and "Traceback" not in text, kind
+
+
+def test_out_of_time_says_nothing_changed_unless_it_may_have() -> None:
+    assert "nothing was changed" in (error_text(gateway.OutOfTime("budget")) or "")
+    maybe = error_text(gateway.OutOfTime("budget", maybe_applied=True)) or ""
+    assert "may or may not" in maybe
 
 
 def test_an_unexpected_error_has_no_words() -> None:

@@ -92,6 +92,15 @@ def _upstream(error: Any) -> str:
     return "Cal.com didn't answer properly just now. Please try again in a minute."
 
 
+def _out_of_time(error: Any) -> str:
+    if error.maybe_applied:
+        return _upstream(error)
+    return (
+        "Cal.com is taking too long to answer, so I stopped waiting; nothing was changed. "
+        "Please try again in a minute."
+    )
+
+
 def _no_such_type(error: Any) -> str:
     names = ", ".join(f"`{t.slug}`" for t in error.choices[:10]) or "none yet"
     return f"No event type matches “{error.query}”. There are: {names}."
@@ -122,6 +131,7 @@ _WORDED: dict[type[BaseException], Callable[[Any], str]] = {
     gateway.Invalid: _invalid,
     gateway.RateLimited: _rate_limited,
     gateway.UpstreamFailure: _upstream,
+    gateway.OutOfTime: _out_of_time,
     service.NoSuchEventType: _no_such_type,
     service.AmbiguousEventType: lambda e: (
         f"“{e.query}” matches {len(e.candidates)} event types: which one?"

@@ -115,3 +115,8 @@ class UpstreamFailure(CalcomError):
     def __init__(self, message: str = "", *, maybe_applied: bool = False, **kwargs: Any):
         self.maybe_applied = maybe_applied
         super().__init__(message, **kwargs)
+
+
+class OutOfTime(UpstreamFailure):
+    """The user action's time budget ran out before Cal.com answered (bot/budget.py);
+    with ``maybe_applied`` False nothing was sent that could have changed anything."""

@@ -46,6 +46,7 @@ from bot.calcom.errors import (
     Invalid,
     NotConnected,
     NotFound,
+    OutOfTime,
     RateLimited,
     UpstreamFailure,
     scrub,
@@ -67,19 +68,6 @@ Monotonic = Callable[[], float]
 
 # Errors raised before a byte of the request left: safe to retry for any method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-class OutOfTime(UpstreamFailure):
-    """The user action's time budget ran out before Cal.com answered (bot/budget.py)."""
-
-    @property
-    def user_message(self) -> str:
-        if self.maybe_applied:
-            return super().user_message
-        return (
-            "Cal.com is taking too long to answer, so I stopped waiting; nothing was changed. "
-            "Please try again in a minute."
-        )
 
 
 def _within_budget(timeout: httpx.Timeout | None, left: float) -> httpx.Timeout:
