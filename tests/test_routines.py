@@ -66,6 +66,10 @@ def test_a_day_of_agenda_and_reminders(settings, clock, slack, calcom) -> None:
         assert "join_meeting" in action_ids(slack.messages["D1"][-1])
         run_at(bot, clock, at(THU, 10, 57))  # sent once
         assert len(dms(slack)) == 2
+        say(bot, "remind 10")  # a new lead time plans again, but never resends
+        run_at(bot, clock, at(THU, 10, 58))
+        assert len(dms(slack)) == 2
+        say(bot, "remind 5")
 
         # cancelled at Cal.com with no webhook to tell: the reminder checks before posting
         as_host(calcom, "sam", "POST", f"/v2/bookings/{dropped}/cancel", cancellationReason="x")

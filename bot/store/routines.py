@@ -148,11 +148,13 @@ def drop_reminders_except(
 
 
 def drop_jobs(db: sqlite_utils.Database, team_id: str, user_id: str, *kinds: str) -> int:
-    """Stop jobs of these kinds (a claimed one finds its routine off and ends)."""
+    """Stop the pending jobs of these kinds. A running one finds its routine off and ends;
+    finished reminders stay (until pruned), so turning reminders off and on, or changing
+    the lead time, never sends one twice."""
     marks = ", ".join("?" for _ in kinds)
     return db.execute(
         f"delete from jobs where team_id = ? and user_id = ? and kind in ({marks}) "
-        "and status != 'running'",
+        "and status = 'pending'",
         [team_id, user_id, *kinds],
     ).rowcount
 
