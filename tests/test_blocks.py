@@ -34,8 +34,8 @@ def _sample(kind: type) -> BaseException:
     facts = {"retry_after": 4.0, "choices": [], "candidates": [], "linked": True}
     required = [p for p in params if p.default is inspect.Parameter.empty]
     args = [facts.get(p.name, "X1") for p in required if p.kind is p.POSITIONAL_OR_KEYWORD]
-    named = {p.name: facts.get(p.name, "X1") for p in required if p.kind is p.KEYWORD_ONLY}
-    return kind(*args, **named)
+    kwargs = {p.name: facts.get(p.name, "X1") for p in required if p.kind is p.KEYWORD_ONLY}
+    return kind(*args, **kwargs)
 
 
 def test_every_gateway_and_service_error_has_words() -> None:

@@ -17,8 +17,8 @@ from bot.slack.context import Responder, turn_for
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.helpers import Bot
+from tests.picking import slot_buttons
 from tests.slackdriver import text_of
-from tests.test_booking import slot_buttons
 from tests.viewdriver import ViewDriver
 
 BOOK = "book 30min tomorrow with jane@example.com"

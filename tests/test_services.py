@@ -143,3 +143,11 @@ async def test_a_slot_taken_meanwhile_comes_back_as_fresh_times(
     assert isinstance(again, Offered) and again.taken
     assert again.offer.page is not None
     assert TOMORROW_9 not in again.offer.page.days[TOMORROW_9.date()]
+
+
+def test_a_modal_booking_names_whom_to_tell() -> None:
+    from bot.services.booking_form import Made
+
+    booking = object()
+    assert Made(booking, "U1", "U1").tell == ("U1",)  # type: ignore[arg-type]
+    assert Made(booking, "U2", "U1").tell == ("U2", "U1")  # type: ignore[arg-type]

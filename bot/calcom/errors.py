@@ -118,5 +118,5 @@ class UpstreamFailure(CalcomError):
 
 
 class OutOfTime(UpstreamFailure):
-    """The user action's time budget ran out before Cal.com answered (bot/budget.py);
-    with ``maybe_applied`` False nothing was sent that could have changed anything."""
+    """The user action's time budget (bot/budget.py) ran out before Cal.com answered;
+    `maybe_applied` says whether a change may have reached Cal.com all the same."""

@@ -8,7 +8,8 @@ why there is nothing to choose.
 
 from __future__ import annotations
 
-from dataclasses import replace
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +18,7 @@ from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Draft, Form, Hold, Link
 from bot.runtime import Runtime
 from bot.services import booking, event_types
-from bot.services.errors import LinkPending, NotLinked, TeammateNotLinked
+from bot.services.errors import LinkPending, NoEmail, NotLinked, TeammateNotLinked
 
 AHEAD = timedelta(days=15)  # the day shown and two weeks after, to name the next free day
 
@@ -77,16 +78,46 @@ async def release(rt: Runtime, team_id: str, caller_id: str, held: Hold) -> None
     await booking.release(rt, host, held.uid)
 
 
+@dataclass(frozen=True)
+class Made:
+    """A booking made from the modal, and whom to tell."""
+
+    booking: Booking
+    host_user_id: str
+    booker_user_id: str
+
+    @property
+    def teammate(self) -> bool:
+        return self.host_user_id != self.booker_user_id
+
+    @property
+    def tell(self) -> tuple[str, ...]:
+        """The booker always hears (a DM with Cancel and Reschedule); a teammate host too."""
+        if self.teammate:
+            return (self.host_user_id, self.booker_user_id)
+        return (self.booker_user_id,)
+
+
 async def book(
     rt: Runtime,
     team_id: str,
     caller_id: str,
     draft: Draft,
     start: datetime,
-    attendee: Attendee,
+    *,
+    guest: Attendee,
+    caller: Callable[[], Awaitable[Attendee]],
     notes: str | None,
-) -> Booking:
-    """Book `start` with the draft's host and type, using the hold when it is this slot."""
+) -> Made:
+    """Book `start` with the draft's host and type, using the hold when it is this slot.
+
+    You host: `guest` attends. A teammate hosts: you attend, as `caller` (your Slack
+    profile, looked up only then) says; NoEmail when it has no email."""
+    attendee = guest
+    if draft.host != caller_id:
+        attendee = await caller()
+        if not attendee.email:
+            raise NoEmail()
     host = await booking.host_link(rt, team_id, caller_id, draft.host)
     event_type = await event_types.by_id(
         rt, host, int(draft.event_type or 0), public_only=draft.host != caller_id
@@ -97,4 +128,4 @@ async def book(
     held = draft.held(start)
     if held:  # the booking blocks the slot now; the reservation has done its job
         await booking.release(rt, host, held)
-    return made
+    return Made(made, draft.host, caller_id)

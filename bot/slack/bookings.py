@@ -15,12 +15,12 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import grammar
 from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled, listed_page
-from bot.blocks.small_modals import cancel_modal, submitted_value
+from bot.blocks.small_modals import NEED_REASON, cancel_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import bookings, offers
 from bot.services.accounts import require_link
-from bot.slack import home, picker
+from bot.slack import home, picker, views
 from bot.slack.context import Handler, Turn, action, action_value, handoff, turn_for
 from bot.slack.people import person
 
@@ -63,6 +63,7 @@ async def _ask_reason(
 ) -> None:
     """The reason modal; its submission answers through this request's response URL."""
     meta = {"uid": uid, "url": turn.caller.response_url, "list": listing, "replace": replace}
+    meta["owner"] = turn.caller.user_id
     await turn.client.views_open(
         trigger_id=turn.caller.trigger_id, view=cancel_modal("this booking", meta)
     )
@@ -118,8 +119,10 @@ def register(app: AsyncApp, rt: Runtime) -> None:
     @app.view(View.CANCEL_REASON)
     async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
         reason = submitted_value(view, Block.CANCEL_REASON)
-        if not reason:
-            await ack(response_action="errors", errors={Block.CANCEL_REASON: "Say why, please."})
+        refused = views.stranger(rt, body, view)
+        if refused or not reason:
+            error = refused or NEED_REASON
+            await ack(response_action="errors", errors={Block.CANCEL_REASON: error})
             return
         await ack()
         meta = json.loads(view.get("private_metadata") or "{}")

@@ -13,19 +13,20 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks.small_modals import guest_modal, submitted_value
+from bot.blocks.small_modals import BAD_EMAIL, NEED_NAME, guest_modal, submitted_value
 from bot.calcom.models import Attendee
 from bot.grammar.tokens import looks_like_email
 from bot.ids import Block, View
 from bot.models import Intent
 from bot.runtime import Runtime
 from bot.services import offers
-from bot.slack import picker
+from bot.slack import picker, views
 from bot.slack.context import Turn, turn_for
 
 
 async def ask(turn: Turn, body: dict[str, Any], intent: Intent, start: datetime) -> None:
     meta = {"intent": intent.id, "start": int(start.timestamp()), "url": body.get("response_url")}
+    meta["owner"] = turn.caller.user_id
     await turn.client.views_open(
         trigger_id=turn.caller.trigger_id, view=guest_modal("this meeting", meta)
     )
@@ -37,10 +38,13 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         name = submitted_value(view, Block.GUEST_NAME)
         email = submitted_value(view, Block.GUEST_EMAIL)
         errors = {}
+        refused = views.stranger(rt, body, view)
+        if refused:
+            errors[Block.GUEST_NAME] = refused
         if not name:
-            errors[Block.GUEST_NAME] = "Who is it? A name, please."
+            errors[Block.GUEST_NAME] = NEED_NAME
         if not looks_like_email(email):
-            errors[Block.GUEST_EMAIL] = "That doesn't look like an email address."
+            errors[Block.GUEST_EMAIL] = BAD_EMAIL
         if errors:
             await ack(response_action="errors", errors=errors)
             return

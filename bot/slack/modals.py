@@ -36,13 +36,13 @@ from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
 from bot.blocks.errors import error_text
 from bot.blocks.viewkit import encode_meta, meta_of, picked, problem
-from bot.calcom.models import Attendee, Booking
+from bot.calcom.models import Attendee
 from bot.ids import Action, Block, View
 from bot.models import Draft, Guest
 from bot.runtime import Runtime
 from bot.services import accounts
 from bot.services import booking_form as forms
-from bot.services.errors import NotYourView, SlotTaken
+from bot.services.errors import NoEmail, NotYourView, SlotTaken
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import guarded, reply_for
@@ -226,42 +226,44 @@ async def _book(
     draft: Draft,
     submitted: Submitted,
 ) -> views.SubmitOutcome:
-    if draft.host == caller.user_id:
-        attendee = Attendee(submitted.name, submitted.email, draft.guest.tz or draft.tz)
-    else:
-        you = await person(rt, client, caller.team_id, caller.user_id)
-        if not you.email:
-            return views.SubmitOutcome(errors={Block.BOOKING_HOST: NO_EMAIL})
-        attendee = Attendee(you.name, you.email, you.tz)
+    guest = Attendee(submitted.name, submitted.email, draft.guest.tz or draft.tz)
+
+    async def you() -> Attendee:
+        me = await person(rt, client, caller.team_id, caller.user_id)
+        return Attendee(me.name, me.email or "", me.tz)
+
     assert submitted.start is not None
     try:
         made = await forms.book(
-            rt, caller.team_id, caller.user_id, draft, submitted.start, attendee, submitted.notes
+            rt,
+            caller.team_id,
+            caller.user_id,
+            draft,
+            submitted.start,
+            guest=guest,
+            caller=you,
+            notes=submitted.notes,
         )
+    except NoEmail:
+        return views.SubmitOutcome(errors={Block.BOOKING_HOST: NO_EMAIL})
     except SlotTaken:
         return views.SubmitOutcome(errors={submitted.time_block: TAKEN_AT_SUBMIT})
     views.forget(rt, view_id)
-    rt.spawn(guarded(_announce(rt, client, caller, draft, made), None), name="booked")
-    return views.SubmitOutcome(done=booked(made))
+    rt.spawn(guarded(_announce(rt, client, caller.team_id, made), None), name="booked")
+    return views.SubmitOutcome(done=booked(made.booking))
 
 
-async def _announce(
-    rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, made: Booking
-) -> None:
-    """DM the confirmation (Cancel, Reschedule); a teammate host hears too; Homes refresh."""
-    you = caller.user_id
-    if draft.host == you:
-        await client.chat_postMessage(channel=you, **confirmation(made))
-    else:
-        lead = f":calendar: <@{you}> booked time with you"
-        await asyncio.gather(
-            client.chat_postMessage(channel=draft.host, **confirmation(made, lead=lead)),
-            client.chat_postMessage(
-                channel=you,
-                **confirmation(made, lead=f":white_check_mark: You booked <@{draft.host}>"),
-            ),
-        )
-    await asyncio.gather(*(home.refresh(rt, client, caller.team_id, u) for u in {you, draft.host}))
+async def _announce(rt: Runtime, client: AsyncWebClient, team_id: str, made: forms.Made) -> None:
+    """DM the confirmation (Cancel, Reschedule) to whom the booking names; Homes refresh."""
+    host, booker = made.host_user_id, made.booker_user_id
+    dms = {booker: confirmation(made.booking)}
+    if made.teammate:  # only the host may cancel or move it: the attendee gets Join alone
+        lead = f":calendar: <@{booker}> booked time with you"
+        dms[host] = confirmation(made.booking, lead=lead)
+        lead = f":white_check_mark: You booked <@{host}>"
+        dms[booker] = confirmation(made.booking, lead=lead, manage=False)
+    await asyncio.gather(*(client.chat_postMessage(channel=u, **dms[u]) for u in made.tell))
+    await asyncio.gather(*(home.refresh(rt, client, team_id, u) for u in made.tell))
 
 
 async def on_closed(turn: Turn, body: dict[str, Any]) -> None:

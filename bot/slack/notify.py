@@ -22,7 +22,7 @@ from bot.runtime import Runtime
 from bot.services import accounts, approvals, subscriptions
 from bot.services.accounts import require_link
 from bot.services.errors import CannotPostThere, ChannelArchived
-from bot.slack import home
+from bot.slack import home, views
 from bot.slack.context import Handler, Turn, handoff, turn_for
 
 
@@ -129,7 +129,7 @@ async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
     ref = _ref(body)
     request = approvals.load(turn.rt, caller.team_id, caller.user_id, ref)
-    meta = {"ref": ref, "url": caller.response_url}
+    meta = {"ref": ref, "url": caller.response_url, "owner": caller.user_id}
     await turn.client.views_open(
         trigger_id=caller.trigger_id, view=decline_modal(request.event.title, meta)
     )
@@ -149,6 +149,10 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
     @app.view(View.DECLINE_REASON)
     async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        refused = views.stranger(rt, body, view)
+        if refused:
+            await ack(response_action="errors", errors={Block.DECLINE_REASON: refused})
+            return
         await ack()
         reason = submitted_value(view, Block.DECLINE_REASON)
         meta = json.loads(view.get("private_metadata") or "{}")

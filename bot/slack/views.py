@@ -26,6 +26,7 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.errors import error_text
 from bot.blocks.viewkit import meta_of, notice
 from bot.runtime import Runtime
 from bot.services.errors import NotYourView
@@ -82,6 +83,20 @@ def begin(rt: Runtime, view: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     session = _session(rt, view["id"])
     session.gen += 1
     return session.gen, session.meta or meta_of(view)
+
+
+def stranger(rt: Runtime, body: dict[str, Any], view: dict[str, Any]) -> str | None:
+    """Why a submission is refused when it comes from someone other than whoever opened
+    the modal (its metadata's `owner`, or the session's); None when it is theirs."""
+    user = body.get("user") or {}
+    team = (body.get("team") or {}).get("id") or user.get("team_id") or ""
+    try:
+        claim(
+            rt, view, team, user.get("id") or "", meta_owner=str(meta_of(view).get("owner") or "")
+        )
+    except NotYourView as refused:
+        return error_text(refused)
+    return None
 
 
 def current_meta(rt: Runtime, view: dict[str, Any]) -> dict[str, Any]:
