@@ -53,6 +53,12 @@ class Action(StrEnum):
     HOME_CONNECT = "home_connect"  # App Home of someone not linked: start linking (or FRESH)
     HOME_REFRESH = "home_refresh"  # "Done" after connecting: check, then show the dashboard
     HOME_NOTIFY_OFF = "home_notify_off"  # value: subscription id
+    HOME_AGENDA = "home_agenda"  # the daily agenda toggle; value "on" or "off"
+    # link unfurls (bot/slack/unfurl.py)
+    UNFURL_SLOT = (
+        "unfurl_slot"  # prefix: "unfurl_slot:<n>"; value "<team>:<user>:<type id>:<epoch>"
+    )
+    UNFURL_MORE = "unfurl_more"  # value "<team>:<user>:<type id>": the picker for that type
     # booking notifications (bot/slack/notify.py)
     NOTIFY_CONFIRM = "notify_confirm"  # value: the outbox row id of the request
     NOTIFY_DECLINE = "notify_decline"  # value: the outbox row id; opens the reason modal
@@ -116,6 +122,7 @@ class Block(StrEnum):
     # App Home
     HOME_ACTIONS = "home_actions"
     HOME_TYPES = "home_types"
+    HOME_AGENDA = "home_agenda"
     # booking notifications
     NOTIFY_ACTIONS = "notify_actions"
     DECLINE_REASON = "decline_reason"

@@ -250,3 +250,45 @@ class Form:
     @property
     def you_host(self) -> bool:
         return self.draft.host == self.caller
+
+
+# --- your day: agenda, daily agenda, reminders (bot/services/agenda.py) --------------------
+
+
+@dataclass(frozen=True)
+class DayAgenda:
+    """A user's bookings in one window (`today`, `tomorrow`, `week`), local aware bounds,
+    and, when the window is empty, the next booking after it (None when there is none)."""
+
+    window: str
+    start: datetime
+    end: datetime
+    bookings: tuple[Booking, ...]
+    next_booking: Booking | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A user's opt-ins: the daily agenda's minute of the day (in their current Slack zone,
+    weekdays) and how many minutes before each booking to remind them; None is off."""
+
+    team_id: str
+    user_id: str
+    agenda_minute: int | None = None
+    remind_minutes: int | None = None
+    time_zone: str = "UTC"
+
+
+# --- booking links that unfurl (bot/services/unfurl.py) -----------------------------------
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """What a pasted booking link unfurls into: the event type, its owner, and the owner's
+    next free times (aware, in the owner's zone)."""
+
+    url: str
+    owner_user_id: str
+    owner_name: str
+    event_type: EventType
+    times: tuple[datetime, ...]

@@ -79,6 +79,8 @@ class Runtime:
     # `/cal find`: free times read per connection, briefly; reads paced to Maton's limit
     availability: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
     pacer: Pacer = field(default_factory=Pacer)
+    # a user's bookings in a window, briefly: an agenda and its reminders read them once
+    day_bookings: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
     admission: Admission = field(default_factory=Admission)

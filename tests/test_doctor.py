@@ -68,6 +68,12 @@ def _no_usergroups(slack: SlackEmulator) -> None:
     slack.add_team("T445", "xoxb-before-find", scopes=f"{scopes},channels:join")
 
 
+def _no_unfurls(slack: SlackEmulator) -> None:
+    """An app installed before booking links unfurled: links:read/write never granted."""
+    scopes = "commands,chat:write,users:read,users:read.email,channels:read,groups:read"
+    slack.add_team("T555", "xoxb-old", scopes=f"{scopes},channels:join,usergroups:read")
+
+
 BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, str, str]] = [
     (
         "user groups scope missing",
@@ -83,6 +89,13 @@ BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, 
         _narrow_token,
         "slack:",
         "lacks scopes users:read, users:read.email",
+    ),
+    (
+        "unfurl scopes missing",
+        {"SLACK_BOT_TOKEN": "xoxb-old"},
+        _no_unfurls,
+        "slack:",
+        "lacks scopes links:read, links:write",
     ),
     (
         "bad app token",

@@ -10,6 +10,7 @@ import dataclasses
 
 import pytest
 
+from bot import grammar
 from bot.grammar import (
     ALL_TRIGGERS,
     HELP_EXAMPLES,
@@ -275,6 +276,8 @@ def test_subcommands_match_the_contract() -> None:
         "notify",
         "schedule",
         "find",
+        "agenda",
+        "remind",
     }
 
 
@@ -298,3 +301,43 @@ def test_find_without_people_or_length_says_what_is_missing() -> None:
 def _message(command: object) -> str:
     assert isinstance(command, Invalid)
     return command.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("agenda", grammar.Agenda("today")),
+        ("agenda TOMORROW", grammar.Agenda("tomorrow")),
+        ("agenda week", grammar.Agenda("week")),
+        ("agenda daily 8:30", grammar.AgendaDaily(8 * 60 + 30)),
+        ("agenda daily 17:05", grammar.AgendaDaily(17 * 60 + 5)),
+        ("agenda daily 9am", grammar.AgendaDaily(9 * 60)),
+        ("agenda daily 12:15am", grammar.AgendaDaily(15)),
+        ("agenda daily off", grammar.AgendaDaily(None)),
+        ("remind 5", grammar.Remind(5)),
+        ("remind 15 min", grammar.Remind(15)),
+        ("remind off", grammar.Remind(None)),
+    ],
+)
+def test_agenda_and_remind(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agenda month",
+        "agenda daily",
+        "agenda daily 25:00",
+        "agenda daily 8",
+        "agenda daily 8:61",
+        "remind",
+        "remind 0",
+        "remind soon",
+        "remind 1441",
+        "agenda today extra",
+    ],
+)
+def test_agenda_and_remind_refuse_with_the_usage(text: str) -> None:
+    command = parse(text)
+    assert isinstance(command, Invalid) and "Usage:" in command.message

@@ -35,6 +35,8 @@ import difflib
 from bot.grammar.arguments import looks_like_when
 from bot.grammar.commands import (
     ALL_TRIGGERS,
+    Agenda,
+    AgendaDaily,
     Book,
     Bookings,
     Cancel,
@@ -49,6 +51,7 @@ from bot.grammar.commands import (
     NotifyOff,
     NotifySubscribe,
     OpenModal,
+    Remind,
     Schedule,
     Slots,
     Status,
@@ -65,6 +68,8 @@ __all__ = [
     "HELP_EXAMPLES",
     "SUBCOMMANDS",
     "USAGE",
+    "Agenda",
+    "AgendaDaily",
     "Book",
     "Bookings",
     "Cancel",
@@ -79,6 +84,7 @@ __all__ = [
     "NotifyOff",
     "NotifySubscribe",
     "OpenModal",
+    "Remind",
     "Schedule",
     "Slots",
     "Status",

@@ -113,6 +113,27 @@ class NotifyOff:
 
 
 @dataclass(frozen=True)
+class Agenda:
+    """`/cal agenda [today|tomorrow|week]`: the caller's bookings in that window."""
+
+    window: str = "today"
+
+
+@dataclass(frozen=True)
+class AgendaDaily:
+    """`/cal agenda daily <H:MM>` (`minute` of the day) or `/cal agenda daily off` (None)."""
+
+    minute: int | None
+
+
+@dataclass(frozen=True)
+class Remind:
+    """`/cal remind <minutes>` before each booking, or `/cal remind off` (None)."""
+
+    minutes: int | None
+
+
+@dataclass(frozen=True)
 class Unknown:
     """A first word that is no subcommand; `suggestion` is the closest subcommand, if any."""
 
@@ -155,6 +176,9 @@ Command = (
     | NotifyList
     | NotifyOff
     | Find
+    | Agenda
+    | AgendaDaily
+    | Remind
     | Unknown
     | Invalid
 )

@@ -8,6 +8,7 @@ from bot.logs import bolt_logger
 from bot.runtime import Runtime
 from bot.slack import (
     account,
+    agenda,
     booking,
     bookings,
     commands,
@@ -21,6 +22,7 @@ from bot.slack import (
     notify,
     requestlog,
     shortcuts,
+    unfurl,
 )
 from bot.slackweb import web_client
 
@@ -58,4 +60,6 @@ def build_app(rt: Runtime) -> AsyncApp:
     shortcuts.register(app, rt)
     home.register(app, rt)
     manage.register(app, rt)
+    agenda.register(app, rt)
+    unfurl.register(app, rt)
     return app

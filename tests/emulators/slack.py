@@ -63,9 +63,10 @@ MAX_MESSAGE_TEXT = 40_000
 MAX_VIEW_STACK = 3
 DEFAULT_SCOPES = (
     "commands,chat:write,chat:write.public,im:write,users:read,users:read.email,"
-    "channels:read,groups:read,channels:join,usergroups:read"
+    "channels:read,groups:read,channels:join,usergroups:read,links:read,links:write"
 )
-_JSON_ARGS = ("blocks", "view", "attachments", "metadata")
+_JSON_ARGS = ("blocks", "view", "attachments", "metadata", "unfurls")
+UNFURL_SOURCES = ("composer", "conversations_history")
 
 
 @dataclass(frozen=True)
@@ -176,6 +177,10 @@ class SlackEmulator:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.ephemerals: dict[str, list[dict[str, Any]]] = {}
         self.home_tabs: dict[str, dict[str, Any]] = {}
+        # link unfurls: (channel, ts) or unfurl_id -> the links shared there, and the
+        # unfurls an app attached (chat.unfurl)
+        self.shared_links: dict[tuple[str, str] | str, list[str]] = {}
+        self.unfurls: dict[tuple[str, str] | str, dict[str, Any]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.usergroups: dict[str, dict[str, Any]] = {}  # id -> {team_id, handle, users, ...}
@@ -206,6 +211,7 @@ class SlackEmulator:
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
+            "chat.unfurl": self._chat_unfurl,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
@@ -372,6 +378,53 @@ class SlackEmulator:
             }
             self.channels[channel_id] = record
             return record
+
+    def share_links(
+        self, channel: str, user: str, urls: list[str], *, source: str = "conversations_history"
+    ) -> dict[str, Any]:
+        """A user posts (or, with `source="composer"`, types) a message with `urls`; the
+        `link_shared` event Slack then sends, in the shape of Slack's events reference."""
+        with self._lock:
+            now = self.clock()
+            event: dict[str, Any] = {
+                "type": "link_shared",
+                "channel": channel,
+                "is_bot_user_member": True,
+                "user": user,
+                "links": [{"domain": u.split("/")[2], "url": u} for u in urls],
+                "event_ts": f"{now:.6f}",
+            }
+            if source == "composer":
+                unfurl_id = f"{user}-{secrets.token_hex(16)}"
+                event.update(channel="COMPOSER", message_ts=unfurl_id, unfurl_id=unfurl_id)
+                self.shared_links[unfurl_id] = list(urls)
+            else:
+                ts = self._next_ts(now)
+                text = " ".join(f"<{u}>" for u in urls)
+                message = {"type": "message", "user": user, "text": text, "ts": ts}
+                self.messages.setdefault(channel, []).append(message)
+                unfurl_id = f"{channel}.{ts}.{secrets.token_hex(32)}"
+                event.update(message_ts=ts, unfurl_id=unfurl_id)
+                self.shared_links[(channel, ts)] = list(urls)
+                self.shared_links[unfurl_id] = list(urls)
+            event["source"] = source
+            return {
+                "token": "legacy-unused",
+                "team_id": self.team_id,
+                "api_app_id": self.app_id,
+                "event": event,
+                "type": "event_callback",
+                "event_id": f"Ev{next(self._seq):08d}",
+                "event_time": int(now),
+                "authorizations": [
+                    {
+                        "team_id": self.team_id,
+                        "user_id": self.teams[self.team_id]["bot_user_id"],
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+            }
 
     def dm_channel_id(self, user_id: str) -> str:
         """The id of the bot's DM with ``user_id`` (``U123`` -> ``D123``); opens it."""
@@ -1097,6 +1150,48 @@ class SlackEmulator:
             if message["ts"] == ts:
                 return record, message
         raise SlackError("message_not_found")
+
+    def _chat_unfurl(self, ctx: _Ctx) -> dict[str, Any]:
+        """As Slack's chat.unfurl: `channel`+`ts` or `unfurl_id`+`source` name the message;
+        `unfurls` maps URLs that message shared to blocks (validated as a message's) or an
+        attachment."""
+        args = ctx.args
+        channel, ts = args.get("channel"), args.get("ts")
+        unfurl_id, source = args.get("unfurl_id"), args.get("source")
+        key: tuple[str, str] | str
+        if channel and ts:
+            if channel not in self.channels:
+                raise SlackError("cannot_find_channel")
+            key = (str(channel), str(ts))
+        elif unfurl_id and source:
+            if source not in UNFURL_SOURCES:
+                raise SlackError("invalid_source")
+            key = str(unfurl_id)
+        else:
+            raise SlackError("invalid_arguments")
+        shared = self.shared_links.get(key)
+        if shared is None:
+            raise SlackError("cannot_unfurl_message")
+        unfurls = args.get("unfurls")
+        if not isinstance(unfurls, dict) or not unfurls:
+            raise SlackError("invalid_unfurls_format")
+        for url, unfurl in unfurls.items():
+            if url not in shared:
+                raise SlackError("cannot_unfurl_url")
+            if not isinstance(unfurl, dict):
+                raise SlackError("invalid_unfurls_format")
+            if "blocks" in unfurl:
+                errors = validate_blocks(unfurl["blocks"], "message", pointer=f"/unfurls/{url}")
+                if errors:
+                    raise SlackError(
+                        "invalid_blocks",
+                        errors=errors,
+                        response_metadata={"messages": error_messages(errors)},
+                    )
+            elif not any(unfurl.get(k) for k in ("text", "fallback", "title", "fields")):
+                raise SlackError("cannot_parse_attachment")
+        self.unfurls[key] = copy.deepcopy(unfurls)
+        return {"ok": True}
 
     def _chat_update(self, ctx: _Ctx) -> dict[str, Any]:
         assert ctx.team is not None
