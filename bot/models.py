@@ -149,10 +149,23 @@ class Intent:
     guest_email: str | None = None
     guest_tz: str | None = None  # a Slack guest's own zone (`with @dana`), for the booking
     reschedule_uid: str | None = None  # set when picking a new time for a booking
+    # `/cal find`: the teammates everyone's common times are for (Slack user ids); the
+    # caller hosts, on their own event type
+    participants: tuple[str, ...] = ()
 
     @property
     def teammate(self) -> bool:
         return self.host_user_id != self.user_id
+
+
+@dataclass(frozen=True)
+class Almost:
+    """No time suits everyone: the one person whose absence frees the most times, and the
+    first of those times (in the caller's zone)."""
+
+    busy_user_id: str
+    count: int
+    first: tuple[datetime, ...]
 
 
 # --- booking modal ------------------------------------------------------------------------
@@ -190,6 +203,7 @@ class Draft:
     hold: Hold | None = None
     guest: Guest = field(default_factory=Guest)
     owner: str = ""  # Slack user id of who opened the modal; only their payloads count
+    people: tuple[str, ...] = ()  # "With": teammates whose common times the list shows
 
     def to_meta(self) -> dict[str, Any]:
         return asdict(self)
@@ -206,6 +220,7 @@ class Draft:
             hold=Hold(**hold) if isinstance(hold, dict) else None,
             guest=Guest(**(meta.get("guest") or {})),
             owner=str(meta.get("owner") or ""),
+            people=tuple(str(p) for p in meta.get("people") or ()),
         )
 
     def moved(self, **changes: Any) -> Draft:
@@ -237,3 +252,45 @@ class Form:
     @property
     def you_host(self) -> bool:
         return self.draft.host == self.caller
+
+
+# --- your day: agenda, daily agenda, reminders (bot/services/agenda.py) --------------------
+
+
+@dataclass(frozen=True)
+class DayAgenda:
+    """A user's bookings in one window (`today`, `tomorrow`, `week`), local aware bounds,
+    and, when the window is empty, the next booking after it (None when there is none)."""
+
+    window: str
+    start: datetime
+    end: datetime
+    bookings: tuple[Booking, ...]
+    next_booking: Booking | None = None
+
+
+@dataclass(frozen=True)
+class Routine:
+    """A user's opt-ins: the daily agenda's minute of the day (in their current Slack zone,
+    weekdays) and how many minutes before each booking to remind them; None is off."""
+
+    team_id: str
+    user_id: str
+    agenda_minute: int | None = None
+    remind_minutes: int | None = None
+    time_zone: str = "UTC"
+
+
+# --- booking links that unfurl (bot/services/unfurl.py) -----------------------------------
+
+
+@dataclass(frozen=True)
+class LinkCard:
+    """What a pasted booking link unfurls into: the event type, its owner, and the owner's
+    next free times (aware, in the owner's zone)."""
+
+    url: str
+    owner_user_id: str
+    owner_name: str
+    event_type: EventType
+    times: tuple[datetime, ...]

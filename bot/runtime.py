@@ -27,6 +27,7 @@ from bot.calcom.connections import MatonConnections
 from bot.calcom.pool import GatewayPool
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
+from bot.pacing import Pacer
 from bot.slackweb import web_client
 from bot.store import Store
 from bot.store.installations import enterprise_of, installation_store
@@ -75,6 +76,11 @@ class Runtime:
     profiles: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
+    # `/cal find`: free times read per connection, briefly; reads paced to Maton's limit
+    availability: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
+    pacer: Pacer = field(default_factory=Pacer)
+    # a user's bookings in a window, briefly: an agenda and its reminders read them once
+    day_bookings: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
     admission: Admission = field(default_factory=Admission)

@@ -21,6 +21,7 @@ from starlette.routing import Route
 from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
 from bot.notify.worker import Notifier
+from bot.routines.worker import Scheduler
 from bot.runtime import Runtime
 from bot.slack import shape, signing
 from bot.slack.app import build_app
@@ -33,6 +34,7 @@ def create_app(rt: Runtime) -> Starlette:
     bolt = build_app(rt)
     slack_handler = AsyncSlackRequestHandler(bolt)
     notifier = Notifier(rt)
+    scheduler = Scheduler(rt)  # the daily agenda and reminders (bot/routines/)
 
     async def slack_oauth(request: Request) -> Response:
         return await slack_handler.handle(request)
@@ -66,10 +68,15 @@ def create_app(rt: Runtime) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         bolt.client.session = rt.slack_session()  # one HTTP session, made inside the loop
         notifier.start()
+        scheduler.start()
         yield
         # The shutdown's one deadline (bot/runtime.py), started by SIGTERM or else now,
         # bounds both: the post in flight, and the work listeners handed off.
-        await asyncio.gather(notifier.stop(timeout=rt.time_left()), rt.drain())
+        await asyncio.gather(
+            notifier.stop(timeout=rt.time_left()),
+            scheduler.stop(timeout=rt.time_left()),
+            rt.drain(),
+        )
         await rt.close()
 
     app = Starlette(
@@ -92,4 +99,5 @@ def create_app(rt: Runtime) -> Starlette:
     app.state.bolt = bolt
     app.state.runtime = rt
     app.state.notifier = notifier
+    app.state.scheduler = scheduler
     return app

@@ -46,6 +46,12 @@ def test_every_gateway_and_service_error_has_words() -> None:
         assert text and "Traceback" not in text, kind
 
 
+def test_out_of_time_says_nothing_changed_unless_it_may_have() -> None:
+    assert "nothing was changed" in (error_text(gateway.OutOfTime("budget")) or "")
+    maybe = error_text(gateway.OutOfTime("budget", maybe_applied=True)) or ""
+    assert "may or may not" in maybe
+
+
 def test_an_unexpected_error_has_no_words() -> None:
     assert error_text(KeyError("boom")) is None
     assert error_reply(RuntimeError("x")) is None

@@ -283,6 +283,39 @@ def test_booking_conflicts(emu, alice, as_alice, as_bob):
     assert confirm.status_code in (403, 404)  # refused, never done
 
 
+def test_guests_become_attendees_and_attending_makes_you_busy(emu, alice, bob, as_alice, as_bob):
+    """As Cal.com's handleNewBooking: each guest is an attendee of their own (no name, the
+    booker's zone); and a user's busy times include the bookings they attend by email."""
+    et30 = alice.event_type("30min")["id"]
+    body = {
+        "eventTypeId": et30,
+        "start": "2026-10-29T14:00:00Z",
+        "attendee": {"name": "Guest", "email": "guest@example.test", "timeZone": "Europe/Paris"},
+        "guests": ["bob@acme.test"],
+    }
+    made = as_alice("POST", "/v2/bookings", BOOKINGS, json=body).json()["data"]
+    assert [(a["name"], a["email"], a["timeZone"]) for a in made["attendees"]] == [
+        ("Guest", "guest@example.test", "Europe/Paris"),
+        ("", "bob@acme.test", "Europe/Paris"),
+    ]
+    assert made["guests"] == ["bob@acme.test"]
+    bob30 = bob.event_type("30min")["id"]  # Bob in Honolulu: 14:00Z is 04:00 there
+    emu.schedules[bob.schedule["id"]]["availability"] = [
+        {"days": ["Thursday"], "startTime": "00:00", "endTime": "23:59"}
+    ]
+    free = slots(as_bob, bob30, "2026-10-29T13:00:00Z", "2026-10-29T15:00:00Z")
+    starts = [s["start"] for day in free.values() for s in day]
+    assert "2026-10-29T14:00:00.000Z" not in starts  # he attends alice's meeting then
+    assert "2026-10-29T14:30:00.000Z" in starts
+
+
+def test_together_holds_requests_until_all_are_in_flight(emu, as_alice):
+    """A test instrument: one request alone never completes the group (504 after the
+    wait), so a client that sends a group one by one is caught."""
+    emu.fault("together", path="/cal-com/v2/me", times=2, seconds=0.2)
+    assert as_alice("GET", "/v2/me").status_code == 504
+
+
 def test_by_uid_reads_cancels_and_reschedules_need_no_credential(emu, alice, as_alice, as_bob):
     """The spec makes Authorization optional on GET /v2/bookings/{uid}, and on its cancel
     and reschedule (an attendee acts with the uid alone): any caller, or none, may. The

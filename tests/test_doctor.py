@@ -62,7 +62,26 @@ def _narrow_token(slack: SlackEmulator) -> None:
     slack.add_team("T444", "xoxb-narrow", scopes="commands,chat:write")
 
 
+def _no_usergroups(slack: SlackEmulator) -> None:
+    """Installed before `/cal find` needed usergroups:read."""
+    scopes = "commands,chat:write,users:read,users:read.email,channels:read,groups:read"
+    slack.add_team("T445", "xoxb-before-find", scopes=f"{scopes},channels:join")
+
+
+def _no_unfurls(slack: SlackEmulator) -> None:
+    """An app installed before booking links unfurled: links:read/write never granted."""
+    scopes = "commands,chat:write,users:read,users:read.email,channels:read,groups:read"
+    slack.add_team("T555", "xoxb-old", scopes=f"{scopes},channels:join,usergroups:read")
+
+
 BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, str, str]] = [
+    (
+        "user groups scope missing",
+        {"SLACK_BOT_TOKEN": "xoxb-before-find"},
+        _no_usergroups,
+        "slack:",
+        "lacks scopes usergroups:read",
+    ),
     ("bad bot token", {"SLACK_BOT_TOKEN": "xoxb-wrong"}, None, "slack:", "invalid_auth"),
     (
         "scopes missing",
@@ -70,6 +89,13 @@ BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, 
         _narrow_token,
         "slack:",
         "lacks scopes users:read, users:read.email",
+    ),
+    (
+        "unfurl scopes missing",
+        {"SLACK_BOT_TOKEN": "xoxb-old"},
+        _no_unfurls,
+        "slack:",
+        "lacks scopes links:read, links:write",
     ),
     (
         "bad app token",

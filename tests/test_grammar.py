@@ -10,6 +10,7 @@ import dataclasses
 
 import pytest
 
+from bot import grammar
 from bot.grammar import (
     ALL_TRIGGERS,
     HELP_EXAMPLES,
@@ -274,4 +275,69 @@ def test_subcommands_match_the_contract() -> None:
         "cancel",
         "notify",
         "schedule",
+        "find",
+        "agenda",
+        "remind",
     }
+
+
+def test_find_reads_people_groups_type_and_time() -> None:
+    from bot.grammar import Find
+
+    parsed = parse("find 30min <@U2|alice> <@U3> <!subteam^S1|@design-team> next week")
+    assert parsed == Find("30min", ("U2", "U3"), ("S1",), "next week")
+    assert parse("find 1 hour <@U2> <@U2> fri") == Find("1 hour", ("U2",), (), "fri")
+    assert parse("find <@U2> 30min") == Find("30min", ("U2",), (), "")
+
+
+def test_find_without_people_or_length_says_what_is_missing() -> None:
+    assert "Who with?" in _message(parse("find 30min tomorrow"))
+    assert "How long?" in _message(parse("find <@U2> tomorrow"))
+    assert "@ suggestions" in _message(parse("find 30min @bob"))
+    nine = " ".join(f"<@U{i}>" for i in range(9))
+    assert "Up to 8 people" in _message(parse(f"find 30min {nine}"))
+
+
+def _message(command: object) -> str:
+    assert isinstance(command, Invalid)
+    return command.message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("agenda", grammar.Agenda("today")),
+        ("agenda TOMORROW", grammar.Agenda("tomorrow")),
+        ("agenda week", grammar.Agenda("week")),
+        ("agenda daily 8:30", grammar.AgendaDaily(8 * 60 + 30)),
+        ("agenda daily 17:05", grammar.AgendaDaily(17 * 60 + 5)),
+        ("agenda daily 9am", grammar.AgendaDaily(9 * 60)),
+        ("agenda daily 12:15am", grammar.AgendaDaily(15)),
+        ("agenda daily off", grammar.AgendaDaily(None)),
+        ("remind 5", grammar.Remind(5)),
+        ("remind 15 min", grammar.Remind(15)),
+        ("remind off", grammar.Remind(None)),
+    ],
+)
+def test_agenda_and_remind(text: str, expected: object) -> None:
+    assert parse(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "agenda month",
+        "agenda daily",
+        "agenda daily 25:00",
+        "agenda daily 8",
+        "agenda daily 8:61",
+        "remind",
+        "remind 0",
+        "remind soon",
+        "remind 1441",
+        "agenda today extra",
+    ],
+)
+def test_agenda_and_remind_refuse_with_the_usage(text: str) -> None:
+    command = parse(text)
+    assert isinstance(command, Invalid) and "Usage:" in command.message

@@ -88,6 +88,8 @@ TABLE_OWNERS = {
     "intents": "bot/store/intents.py",
     "subscriptions": "bot/store/notifications.py",
     "outbox": "bot/store/notifications.py",
+    "routines": "bot/store/routines.py",
+    "jobs": "bot/store/routines.py",
 }
 SCHEMA = {"bot/store/schema.py"}  # migrations create and reshape every table
 

@@ -53,6 +53,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     # name and zone, and the email a booking's attendee needs
     "users.info": frozenset({"users:read", "users:read.email"}),
     "users.lookupByEmail": frozenset({"users:read.email"}),
+    "usergroups.users.list": frozenset({"usergroups:read"}),  # `/cal find @design-team`
     "users.profile.get": frozenset({"users.profile:read"}),
     "team.info": frozenset({"team:read"}),
     "reactions.add": frozenset({"reactions:write"}),
@@ -63,6 +64,12 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     # optional: bot/notify/once.py reads history only to avoid a double post, and works on
     # (Slack answers missing_scope) where a workspace did not grant it; never asked for
     "conversations.history": frozenset(),
+    "chat.unfurl": frozenset({"links:write"}),
+}
+# Events need scopes too (Slack's event pages list them).
+EVENT_SCOPES: dict[str, frozenset[str]] = {
+    "link_shared": frozenset({"links:read"}),
+    "user_change": frozenset({"users:read"}),
 }
 # Listeners of these kinds arrive through interactivity; `options` needs an options URL.
 INTERACTIVE_KINDS = {
@@ -344,6 +351,7 @@ def test_every_listed_scope_is_needed(manifest: dict[str, Any], registered: Regi
     """The smallest set: each scope is needed by a call the code makes, or by `commands`."""
     listed = set(manifest["oauth_config"]["scopes"]["bot"])
     needed = set().union(*(METHOD_SCOPES.get(m, frozenset()) for m in called_methods()))
+    needed |= set().union(*(EVENT_SCOPES.get(e, frozenset()) for e in registered.events))
     shortcuts = registered.shortcuts | registered.global_shortcuts | registered.message_shortcuts
     if registered.commands or shortcuts:
         needed.add("commands")  # slash commands and shortcuts both need it
@@ -362,3 +370,25 @@ def test_bot_scopes_in_code_are_the_manifests(manifest: dict[str, Any]) -> None:
         f"BOT_SCOPES in bot/slack/install.py {sorted(BOT_SCOPES)} differs from manifest.yml "
         f"oauth_config.scopes.bot {sorted(listed)}"
     )
+
+
+def test_events_have_their_scopes(manifest: dict[str, Any], registered: Registered) -> None:
+    listed = set(manifest["oauth_config"]["scopes"]["bot"])
+    missing = [
+        f"event {event} needs scope {scope}"
+        for event in sorted(registered.events)
+        for scope in sorted(EVENT_SCOPES.get(event, frozenset()) - listed)
+    ]
+    assert missing == []
+
+
+def test_unfurl_domains_are_the_codes(manifest: dict[str, Any], registered: Registered) -> None:
+    """Slack sends link_shared only for the manifest's unfurl domains: the one the code
+    reads (bot/services/unfurl.py) is there exactly when link_shared is handled."""
+    from bot.services.unfurl import DOMAIN
+
+    domains = manifest["features"].get("unfurl_domains", [])
+    if "link_shared" in registered.events:
+        assert domains == [DOMAIN]
+    else:
+        assert domains == []

@@ -145,6 +145,32 @@ async def test_a_slot_taken_meanwhile_comes_back_as_fresh_times(
     assert TOMORROW_9 not in again.offer.page.days[TOMORROW_9.date()]
 
 
+def test_common_times_are_the_callers_that_everyone_has_and_almost_names_one() -> None:
+    """Pure set logic of /cal find: instants compare across zones; when nobody's times
+    meet, the one person whose absence frees the most is named."""
+    from datetime import UTC, date, timedelta
+    from zoneinfo import ZoneInfo
+
+    from bot.services.booking import Slots
+    from bot.services.common import almost, common
+    from bot.when import Window
+
+    day = date(2026, 11, 26)
+    at = [datetime(2026, 11, 26, 14, 0, tzinfo=UTC) + timedelta(minutes=30 * i) for i in range(4)]
+    mine = Slots({day: [t.astimezone(NY) for t in at]}, "America/New_York")
+    berlin = ZoneInfo("Europe/Berlin")
+    alice = Slots({day: [t.astimezone(berlin) for t in at[:3]]}, "Europe/Berlin")
+    bob = Slots({day: [at[3]]}, "UTC")
+    carol = Slots({day: [at[0], at[2], at[3]]}, "UTC")
+    both = [at[0].astimezone(NY), at[2].astimezone(NY)]
+    assert common(mine, {"U2": alice, "U4": carol}).days == {day: both}
+    assert common(mine, {"U2": alice, "U3": bob}).days == {}
+    window = Window(at[0], at[3] + timedelta(hours=1), "tomorrow")
+    near = almost(mine, {"U2": alice, "U3": bob, "U4": carol}, window)
+    assert near is not None and near.busy_user_id == "U3" and near.first == (at[0], at[2])
+    assert almost(mine, {"U3": bob}, window) is None  # one person: nobody to leave out
+
+
 def test_a_modal_booking_names_whom_to_tell() -> None:
     from bot.services.booking_form import Made
 

@@ -23,6 +23,7 @@ from bot.blocks.viewkit import (
     notice,
     option,
     picked,
+    state_of,
     static_select,
     text_input,
 )
@@ -30,6 +31,7 @@ from bot.calcom.models import Booking, EventType
 from bot.grammar.tokens import looks_like_email
 from bot.ids import Action, Block, View
 from bot.models import Draft, Form
+from bot.services.errors import PeopleMissing
 
 TITLE = "Book a meeting"
 
@@ -53,8 +55,52 @@ def _time_select(form: Form) -> BlockDict:
         "Time",
         static_select(Action.BOOKING_TIME, options, initial=initial, placeholder="Choose a time"),
         dispatch=True,
-        hint=f"Free times of {day_label(form.day)}, in {form.draft.tz}.",
+        hint=f"{_free_for(form)} {day_label(form.day)}, in {form.draft.tz}.",
     )
+
+
+def _free_for(form: Form) -> str:
+    return "Times when you are all free on" if _people(form) else "Free times of"
+
+
+def _people(form: Form) -> tuple[str, ...]:
+    """The "With" people this form books with (only when you host)."""
+    return form.draft.people if form.you_host else ()
+
+
+MAX_WITH = 8  # the `/cal find` limit (bot/grammar/find.py)
+
+
+def _with_select(form: Form) -> BlockDict:
+    element: dict[str, Any] = {
+        "type": "multi_users_select",
+        "action_id": Action.BOOKING_WITH,
+        "placeholder": {"type": "plain_text", "text": "Teammates (optional)"},
+        "max_selected_items": MAX_WITH,
+    }
+    if form.draft.people:
+        element["initial_users"] = list(form.draft.people)
+    return input_block(
+        Block.BOOKING_WITH,
+        "With",
+        element,
+        dispatch=True,
+        optional=True,
+        hint="Teammates on Cal.com: the times become those when you are all free.",
+    )
+
+
+def chosen_people(view: dict[str, Any], owner: str) -> tuple[str, ...] | None:
+    """The users chosen in "With" (without you), or None when Slack sent no state for it."""
+    state = state_of(view, Block.BOOKING_WITH)
+    if not state:
+        return None
+    users = next(iter(state.values())).get("selected_users") or []
+    chosen: list[str] = []
+    for user in users:
+        if isinstance(user, str) and user != owner and user not in chosen:
+            chosen.append(user)
+    return tuple(chosen[:MAX_WITH])
 
 
 def _no_times(form: Form) -> BlockDict:
@@ -74,7 +120,9 @@ def _notice(form: Form) -> str | None:
     """What stands above the form: a note, or why there is nothing to choose."""
     if form.problem is None:
         return form.notice
-    return YOU_UNLINKED if form.you_host else error_text(form.problem)
+    if form.you_host and not isinstance(form.problem, PeopleMissing):
+        return YOU_UNLINKED
+    return error_text(form.problem)
 
 
 def booking_form(form: Form) -> dict[str, Any]:
@@ -85,6 +133,8 @@ def booking_form(form: Form) -> dict[str, Any]:
         blocks.append(section(f":warning: {notice_text}"))
     host = {"type": "users_select", "action_id": Action.BOOKING_HOST, "initial_user": draft.host}
     blocks.append(input_block(Block.BOOKING_HOST, "Host", host, dispatch=True))
+    if form.you_host:
+        blocks.append(_with_select(form))
     if form.types:
         options = [option(_type_label(t), str(t.id)) for t in form.types]
         initial = str(draft.event_type) if draft.event_type else None
@@ -102,9 +152,11 @@ def booking_form(form: Form) -> dict[str, Any]:
     blocks.append(input_block(Block.BOOKING_DATE, "Date", picker, dispatch=True))
     if form.times:
         blocks.append(_time_select(form))
-    elif form.types:
+    elif form.types and form.problem is None:
         blocks.append(_no_times(form))
-    if form.you_host:
+    if _people(form):
+        blocks.append(context(f"Cal.com invites everyone chosen: {_mentions(_people(form))}."))
+    elif form.you_host:
         blocks.append(
             input_block(
                 Block.BOOKING_NAME,
@@ -138,6 +190,10 @@ def booking_form(form: Form) -> dict[str, Any]:
         meta=draft.to_meta(),
         notify_on_close=True,
     )
+
+
+def _mentions(user_ids: tuple[str, ...]) -> str:
+    return ", ".join(f"<@{u}>" for u in user_ids)
 
 
 def booking_pending() -> dict[str, Any]:
@@ -183,13 +239,15 @@ def read_submission(view: dict[str, Any], draft: Draft, caller: str) -> Submitte
         errors[type_block] = STILL_LOADING
     elif day and day != draft.day:
         errors[Block.BOOKING_DATE] = STILL_LOADING
+    elif draft.host == caller and chosen_people(view, caller) not in (None, draft.people):
+        errors[Block.BOOKING_WITH] = STILL_LOADING
     elif time_block is None:
         errors[Block.BOOKING_DATE] = "No free times on this day: pick another date."
     value = picked(view, Block.BOOKING_TIME)
     if time_block and not value and not errors:
         errors[time_block] = "Choose a time."
     name, email = "", ""
-    if draft.host == caller:
+    if draft.host == caller and not draft.people:
         name = _or(picked(view, Block.BOOKING_NAME), draft.guest.name)
         email = _or(picked(view, Block.BOOKING_EMAIL), draft.guest.email)
         if not name:

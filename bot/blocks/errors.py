@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from bot.blocks.find import people_missing
 from bot.blocks.kit import actions, button, message, section
 from bot.calcom import errors as gateway
 from bot.ids import FRESH, Action, Block
@@ -58,6 +59,7 @@ _FIXED: dict[type[BaseException], str] = {
     service.NoSuchSubscription: "That notification is already off.",
     service.DuplicateSlug: "You already have an event type with that slug: choose another.",
     service.NotYourView: "That window isn't yours: someone else opened it.",
+    service.NotAParticipant: "That meeting isn't one you're invited to, so you can't decline it.",
     service.RequestGone: (
         "That booking request isn't something I can act on any more "
         "(its notifications were turned off, or it was already handled)."
@@ -147,6 +149,8 @@ _WORDED: dict[type[BaseException], Callable[[Any], str]] = {
         "decline this booking."
     ),
     service.NotYours: _not_yours,
+    service.TooManyPeople: lambda e: f"Up to {e.limit} people at a time, besides you.",
+    service.PeopleMissing: lambda e: people_missing(e)["text"],
 }
 
 
@@ -170,6 +174,8 @@ def error_reply(error: BaseException) -> dict[str, Any] | None:
         return None
     if isinstance(error, gateway.ConnectionExpired | gateway.NotConnected):
         return error_message(text, reconnect=True)
+    if isinstance(error, service.PeopleMissing):
+        return people_missing(error)
     if isinstance(error, service.TeammateNotLinked):
         return error_message(text, invite=error.user_id)
     return error_message(text, connect=isinstance(error, service.NotLinked))

@@ -113,11 +113,43 @@ class NotifyOff:
 
 
 @dataclass(frozen=True)
+class Agenda:
+    """`/cal agenda [today|tomorrow|week]`: the caller's bookings in that window."""
+
+    window: str = "today"
+
+
+@dataclass(frozen=True)
+class AgendaDaily:
+    """`/cal agenda daily <H:MM>` (`minute` of the day) or `/cal agenda daily off` (None)."""
+
+    minute: int | None
+
+
+@dataclass(frozen=True)
+class Remind:
+    """`/cal remind <minutes>` before each booking, or `/cal remind off` (None)."""
+
+    minutes: int | None
+
+
+@dataclass(frozen=True)
 class Unknown:
     """A first word that is no subcommand; `suggestion` is the closest subcommand, if any."""
 
     word: str
     suggestion: str | None
+
+
+@dataclass(frozen=True)
+class Find:
+    """`/cal find <type or length> @a @b [@group] [when]`: common free times of everyone
+    named (user ids as mentioned, Slack user group ids to expand), and the caller."""
+
+    type_query: str
+    user_ids: tuple[str, ...]
+    group_ids: tuple[str, ...] = ()
+    when_text: str = ""
 
 
 @dataclass(frozen=True)
@@ -143,6 +175,10 @@ Command = (
     | NotifySubscribe
     | NotifyList
     | NotifyOff
+    | Find
+    | Agenda
+    | AgendaDaily
+    | Remind
     | Unknown
     | Invalid
 )

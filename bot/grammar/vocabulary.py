@@ -38,6 +38,11 @@ USAGE: dict[str, str] = {
         "`/cal notify #channel|me [<type>] [created,rescheduled,cancelled,requested]`, "
         "`/cal notify list` or `/cal notify off #channel|me`"
     ),
+    "agenda": (
+        "`/cal agenda [today|tomorrow|week]`, `/cal agenda daily <H:MM>` (weekdays, your zone) "
+        "or `/cal agenda daily off`"
+    ),
+    "remind": "`/cal remind <minutes>` before each booking, or `/cal remind off`",
 }
 
 HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
@@ -46,6 +51,7 @@ HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("/cal book @alice intro-call fri afternoon", "book time with a teammate"),
     ("/cal book", "open the booking form"),
     ("/cal slots 30min next week", "see free slots of an event type"),
+    ("/cal find 30min @alice next week", "times when you and teammates (or a @group) are all free"),
     ("/cal bookings past", "your bookings: upcoming (default), past, cancelled, unconfirmed"),
     ("/cal cancel <booking-uid> [reason]", "cancel a booking"),
     ("/cal types", "your event types, each with a Book button"),
@@ -53,6 +59,9 @@ HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("/cal schedule", "your working hours"),
     ("/cal notify #sales created,cancelled", "post booking updates to a channel (`me` for DMs)"),
     ("/cal notify list", "your notification subscriptions (`/cal notify off #sales` to stop)"),
+    ("/cal agenda tomorrow", "your bookings today (default), tomorrow or this week"),
+    ("/cal agenda daily 8:30", "your day's agenda by DM on weekdays (`off` to stop)"),
+    ("/cal remind 5", "a DM 5 minutes before each booking, with Join (`off` to stop)"),
     ("/cal status", "check your Cal.com link (`/cal disconnect` to unlink)"),
 )
 

@@ -20,6 +20,7 @@ from starlette.responses import JSONResponse, Response
 
 from bot.notify import events
 from bot.runtime import Runtime
+from bot.services import routines
 from bot.store import notifications as tables
 
 log = logging.getLogger("calbot.notify")
@@ -95,6 +96,7 @@ def webhook_route(
             # the worker logs its post under the reference outbox-<id>
             log.info("%s for %s queued as outbox-%s", key.trigger, key.booking_uid, queued)
             stored()
+            routines.booking_delivered(rt, sub.team_id, sub.user_id, body)  # reminders follow
         else:
             log.info("duplicate %s for %s ignored", key.trigger, key.booking_uid)
         return _answer(200, queued=queued is not None)

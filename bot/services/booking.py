@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -67,6 +68,9 @@ async def free_slots(
             if start <= local < end:
                 days.setdefault(local.date(), []).append(local)
     return Slots({d: sorted(ts) for d, ts in sorted(days.items())}, tz)
+
+
+Fetch = Callable[[datetime, datetime], Awaitable[Slots]]
 
 
 @dataclass(frozen=True)
@@ -134,12 +138,17 @@ async def offer(
     tz: str,
     *,
     one_click: bool = True,
+    fetch: Fetch | None = None,
 ) -> Offer:
     """Free times for `when` in one gateway call, which also looks LOOKAHEAD further so an
-    empty day can name the next free one."""
+    empty day can name the next free one. `fetch` reads the free times another way (the
+    common times of several people, bot/services/common.py)."""
     now = rt.clock()
     window = day_window(when.start.date(), now, tz, when.label) if isinstance(when, Exact) else when
-    fetched = await free_slots(rt, host, event_type, window.start, window.end + LOOKAHEAD, tz)
+    if fetch is None:
+        fetched = await free_slots(rt, host, event_type, window.start, window.end + LOOKAHEAD, tz)
+    else:
+        fetched = await fetch(window.start, window.end + LOOKAHEAD)
     if isinstance(when, Exact) and one_click and when.start in fetched.on(when.start.date()):
         return Offer(exact=when.start, page=None)
     in_window = Slots(

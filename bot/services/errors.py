@@ -123,3 +123,38 @@ class NotYours(ServiceError):
 
 class NotYourView(ServiceError):
     """A modal payload from someone other than who opened the modal."""
+
+
+class PeopleMissing(ServiceError):
+    """`/cal find` can't include everyone asked: not linked, their Cal.com connection
+    failed, or no event type of that length. `intent_id` is the search as asked."""
+
+    def __init__(
+        self,
+        intent_id: str,
+        *,
+        unlinked: tuple[str, ...] = (),
+        failed: tuple[str, ...] = (),
+        no_type: tuple[str, ...] = (),
+        minutes: int = 0,
+    ):
+        super().__init__("")
+        self.intent_id = intent_id
+        self.unlinked = unlinked
+        self.failed = failed
+        self.no_type = no_type
+        self.minutes = minutes
+
+    @property
+    def everyone(self) -> tuple[str, ...]:
+        return (*self.unlinked, *self.failed, *self.no_type)
+
+
+class TooManyPeople(ServiceError):
+    def __init__(self, limit: int):
+        super().__init__("")
+        self.limit = limit
+
+
+class NotAParticipant(ServiceError):
+    """Declining a booking you are not invited to (by email, as Cal.com knows you)."""

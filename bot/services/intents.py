@@ -15,7 +15,7 @@ from bot.runtime import Runtime
 from bot.services.errors import IntentExpired
 from bot.store import intents as intent_rows
 
-__all__ = ["Intent", "create", "load", "with_type"]
+__all__ = ["Intent", "create", "load", "with_people", "with_type"]
 
 
 def create(rt: Runtime, **fields: object) -> Intent:
@@ -29,6 +29,13 @@ def with_type(rt: Runtime, intent: Intent, event_type_id: int) -> Intent:
     chosen = replace(intent, id=secrets.token_urlsafe(9), event_type_id=event_type_id)
     intent_rows.insert(rt.store.db, chosen, rt.clock())
     return chosen
+
+
+def with_people(rt: Runtime, intent: Intent, participants: tuple[str, ...]) -> Intent:
+    """A new intent like `intent`, with fewer people (`/cal find` without someone)."""
+    fewer = replace(intent, id=secrets.token_urlsafe(9), participants=participants)
+    intent_rows.insert(rt.store.db, fewer, rt.clock())
+    return fewer
 
 
 def load(rt: Runtime, intent_id: str, team_id: str, user_id: str) -> Intent:

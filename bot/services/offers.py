@@ -18,9 +18,9 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from bot.calcom.models import Attendee, Booking, EventType
-from bot.models import Intent, Link
+from bot.models import Almost, Intent, Link
 from bot.runtime import Runtime
-from bot.services import authority, booking, event_types, intents
+from bot.services import authority, booking, common, event_types, intents
 from bot.services.errors import (
     AmbiguousEventType,
     NoEmail,
@@ -41,6 +41,7 @@ class Offered:
     offer: booking.Offer
     moving: Booking | None = None  # Reschedule: the booking the pick will move
     taken: bool = False  # the slot picked went meanwhile: the day's times as they are now
+    almost: Almost | None = None  # `/cal find` with no common time: who alone is busy
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,10 @@ class Booked:
 
     @property
     def tell(self) -> tuple[str, ...]:
-        """A teammate booking tells the host and the booker; your own needs no DM."""
+        """A teammate booking tells the host and the booker; your own needs no DM; a
+        `/cal find` booking tells every participant."""
+        if self.intent.participants and not self.rescheduled:
+            return tuple(self.intent.participants)
         if self.intent.teammate and not self.rescheduled:
             return (self.intent.host_user_id, self.intent.user_id)
         return ()
@@ -115,8 +119,10 @@ async def start(
     guest_name: str | None = None,
     guest_email: str | None = None,
     guest_tz: str | None = None,
+    participants: tuple[str, ...] = (),
 ) -> Started:
-    """Resolve the host and the event type, then find free times for the phrase."""
+    """Resolve the host and the event type, then find free times for the phrase (common
+    to the caller and every one of `participants`, when given: `/cal find`)."""
     host = await booking.host_link(rt, team_id, user_id, host_id)
     when = read_when(rt, when_text, tz)  # a typo fails before any gateway call
     fields = dict(
@@ -128,6 +134,7 @@ async def start(
         guest_name=guest_name,
         guest_email=guest_email,
         guest_tz=guest_tz,
+        participants=participants,
     )
     try:
         event_type = await event_types.resolve(
@@ -214,6 +221,8 @@ async def pick(
     they book a teammate and attend themselves."""
     intent = intents.load(rt, intent_id, team_id, user_id)
     start = datetime.fromtimestamp(start_epoch, UTC).astimezone(ZoneInfo(intent.tz))
+    if intent.participants:
+        return await _pick_common(rt, intent, start)
     if not (intent.reschedule_uid or intent.teammate or intent.guest_email or guest):
         return AskGuest(intent, start)  # only a database read before this: triggers live 3 s
     host, event_type = await _resolve(rt, intent)
@@ -229,6 +238,24 @@ async def pick(
         window = booking.day_window(start.date(), rt.clock(), intent.tz)
         fresh = await _offer(rt, intent, host, event_type, window)
         return Offered(intent, host, event_type, fresh.offer, taken=True)
+
+
+async def _pick_common(rt: Runtime, intent: Intent, start: datetime) -> Picked:
+    """A common time picked: one booking with everyone, or that day's common times now."""
+    host, event_type = await _resolve(rt, intent)
+    try:
+        await common.still_common(rt, intent, host, event_type, start)
+        return Booked(await common.book(rt, intent, host, event_type, start), intent)
+    except SlotTaken:
+        window = booking.day_window(start.date(), rt.clock(), intent.tz)
+        fresh = await _offer(rt, intent, host, event_type, window)
+        return Offered(intent, host, event_type, fresh.offer, taken=True, almost=fresh.almost)
+
+
+async def offer_for(rt: Runtime, intent: Intent) -> Offered:
+    """Times for an intent's own phrase (a `/cal find` narrowed to fewer people)."""
+    host, event_type = await _resolve(rt, intent)
+    return await _offer(rt, intent, host, event_type, read_when(rt, intent.when_text, intent.tz))
 
 
 async def _attendee(
@@ -263,5 +290,8 @@ async def _offer(
     *,
     one_click: bool = True,
 ) -> Offered:
+    if intent.participants:
+        found, near = await common.offer(rt, intent, host, event_type, when, one_click=one_click)
+        return Offered(intent, host, event_type, found, almost=near)
     found = await booking.offer(rt, host, event_type, when, intent.tz, one_click=one_click)
     return Offered(intent, host, event_type, found)

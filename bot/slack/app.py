@@ -8,11 +8,13 @@ from bot.logs import bolt_logger
 from bot.runtime import Runtime
 from bot.slack import (
     account,
+    agenda,
     booking,
     bookings,
     commands,
     errors,
     events,
+    find,
     home,
     install,
     manage,
@@ -21,6 +23,7 @@ from bot.slack import (
     requestlog,
     shape,
     shortcuts,
+    unfurl,
 )
 from bot.slackweb import web_client
 
@@ -52,10 +55,13 @@ def build_app(rt: Runtime) -> AsyncApp:
     commands.register(app, rt)
     account.register(app, rt)
     booking.register(app, rt)
+    find.register(app, rt)
     bookings.register(app, rt)
     notify.register(app, rt)
     modals.register(app, rt)
     shortcuts.register(app, rt)
     home.register(app, rt)
     manage.register(app, rt)
+    agenda.register(app, rt)
+    unfurl.register(app, rt)
     return app

@@ -14,7 +14,7 @@ from bot import grammar
 from bot.blocks.account import plain_notice
 from bot.blocks.help import help_message
 from bot.runtime import Runtime
-from bot.slack import account, booking, bookings, manage, modals, notify
+from bot.slack import account, agenda, booking, bookings, find, manage, modals, notify
 from bot.slack.context import Handler, Turn, handoff
 
 
@@ -36,10 +36,12 @@ ROUTES: dict[type, Handler] = {
     grammar.Invalid: show_invalid,
     **account.COMMANDS,
     **booking.COMMANDS,
+    **find.COMMANDS,  # `/cal find`: common times with teammates
     **bookings.COMMANDS,
     **notify.COMMANDS,
     **modals.COMMANDS,  # `/cal`, `/cal book` without a type: the booking modal
     **manage.COMMANDS,  # `/cal schedule`: the working-hours modal
+    **agenda.COMMANDS,  # `/cal agenda`, `/cal remind`
 }
 
 

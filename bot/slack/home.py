@@ -13,11 +13,12 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.agenda import with_home_toggle
 from bot.blocks.home import dashboard, problem, unlinked
 from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
 from bot.ids import FRESH, Action
 from bot.runtime import Runtime
-from bot.services import accounts, subscriptions
+from bot.services import accounts, routines, subscriptions
 from bot.services import home as home_service
 from bot.services.errors import ServiceError
 from bot.slack.context import Turn, action_value, handoff
@@ -25,6 +26,7 @@ from bot.slack.errors import guarded, reply_for
 from bot.slack.values import number
 
 log = logging.getLogger("calbot.home")
+DEFAULT_AT = routines.DEFAULT_AGENDA_MINUTE
 
 
 async def refresh(
@@ -37,6 +39,7 @@ async def refresh(
     else:
         try:
             view = dashboard(await home_service.dashboard(rt, link))
+            view = with_home_toggle(view, routines.routine_of(rt, team_id, user_id), DEFAULT_AT)
         except (CalcomError, ServiceError) as error:
             again = isinstance(error, ConnectionExpired | NotConnected)
             view = problem(reply_for(error)["text"], reconnect=again)

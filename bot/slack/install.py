@@ -25,6 +25,9 @@ BOT_SCOPES: tuple[str, ...] = (
     "channels:read",  # conversations.info: a public notification channel
     "groups:read",  # conversations.info: a private notification channel
     "channels:join",  # conversations.join: post notifications to a public channel
+    "usergroups:read",  # usergroups.users.list: `/cal find @design-team` expands the group
+    "links:read",  # link_shared: a booking link pasted in a conversation
+    "links:write",  # chat.unfurl: that link's card
 )
 
 INSTALL_PATH = "/slack/install"

@@ -30,11 +30,13 @@ from bot.blocks.booking_modal import (
     booked,
     booking_form,
     booking_pending,
+    chosen_people,
     loading,
 )
 from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
 from bot.blocks.errors import error_text
+from bot.blocks.find import invited_dm
 from bot.blocks.viewkit import encode_meta, meta_of, picked, problem
 from bot.calcom.models import Attendee
 from bot.ids import Action, Block, View
@@ -150,8 +152,11 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     draft = Draft.from_meta(meta)
     host = picked(view, Block.BOOKING_HOST) or draft.host
     day = picked(view, Block.BOOKING_DATE) or draft.day
+    people = chosen_people(view, draft.owner)
     if host != draft.host:
         draft = draft.moved(host=host, event_type=None, day=day)
+    elif people is not None and people != draft.people:
+        draft = draft.moved(people=people, day=day)  # "With" changed: their common times
     else:
         chosen = picked(view, Block.BOOKING_TYPE)
         draft = draft.moved(event_type=int(chosen) if chosen else draft.event_type, day=day)
@@ -259,7 +264,8 @@ async def _book(
 
 
 async def _announce(rt: Runtime, client: AsyncWebClient, team_id: str, made: forms.Made) -> None:
-    """DM the confirmation (Cancel, Reschedule) to whom the booking names; Homes refresh."""
+    """DM the confirmation (Cancel, Reschedule) to whom the booking names, and to everyone
+    "With" their invitation (Join, Decline); Homes refresh."""
     host, booker = made.host_user_id, made.booker_user_id
     dms = {booker: confirmation(made.booking)}
     if made.teammate:  # only the host may cancel or move it: the attendee gets Join alone
@@ -267,8 +273,13 @@ async def _announce(rt: Runtime, client: AsyncWebClient, team_id: str, made: for
         dms[host] = confirmation(made.booking, lead=lead)
         lead = f":white_check_mark: You booked <@{host}>"
         dms[booker] = confirmation(made.booking, lead=lead, manage=False)
-    await asyncio.gather(*(client.chat_postMessage(channel=u, **dms[u]) for u in made.tell))
-    await asyncio.gather(*(home.refresh(rt, client, team_id, u) for u in made.tell))
+    invited = invited_dm(made.booking, booker)
+    await asyncio.gather(
+        *(client.chat_postMessage(channel=u, **dms[u]) for u in made.tell),
+        *(client.chat_postMessage(channel=u, **invited) for u in made.people),
+    )
+    everyone = (*made.tell, *made.people)
+    await asyncio.gather(*(home.refresh(rt, client, team_id, u) for u in everyone))
 
 
 async def on_closed(turn: Turn, body: dict[str, Any]) -> None:
@@ -296,7 +307,12 @@ COMMANDS: dict[type, Handler] = {grammar.OpenModal: open_from_command}
 
 def register(app: AsyncApp, rt: Runtime) -> None:
     app.action(Action.OPEN_BOOKING)(handoff(rt, open_from_button))
-    for action in (Action.BOOKING_HOST, Action.BOOKING_TYPE, Action.BOOKING_DATE):
+    for action in (
+        Action.BOOKING_HOST,
+        Action.BOOKING_TYPE,
+        Action.BOOKING_DATE,
+        Action.BOOKING_WITH,
+    ):
         app.action(action)(handoff(rt, on_change))
     app.action(Action.BOOKING_TIME)(handoff(rt, on_time))
     app.view_closed(View.BOOKING)(handoff(rt, on_closed))

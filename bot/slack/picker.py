@@ -8,12 +8,14 @@ from __future__ import annotations
 import asyncio
 
 from bot.blocks import event_types as type_blocks
+from bot.blocks import find as find_blocks
 from bot.blocks import slots as slot_blocks
 from bot.blocks.bookings import confirmation
 from bot.blocks.slots import SLOT_TAKEN
 from bot.services.offers import AskGuest, Booked, ChooseType, NoSuchType, Offered
 from bot.slack import home
 from bot.slack.context import Turn
+from bot.slack.people import person
 
 
 async def show_started(turn: Turn, started: Offered | ChooseType | NoSuchType) -> None:
@@ -33,6 +35,8 @@ async def show_offer(turn: Turn, offered: Offered, *, replace: bool = False) -> 
     intent, event_type, found = offered.intent, offered.event_type, offered.offer
     teammate = offered.host.name or f"<@{intent.host_user_id}>"
     who = teammate if intent.teammate else intent.guest_name
+    if intent.participants:
+        who = find_blocks.mentions(intent.participants)
     if found.exact is not None:
         payload = slot_blocks.exact_offer(
             intent_id=intent.id,
@@ -62,6 +66,10 @@ async def show_offer(turn: Turn, offered: Offered, *, replace: bool = False) -> 
         note=note,
         empty_label=found.label,
     )
+    if offered.almost is not None:
+        busy = offered.almost.busy_user_id
+        names = {busy: (await person(turn.rt, turn.client, intent.team_id, busy)).name}
+        payload["blocks"][-1:-1] = find_blocks.almost_blocks(intent.id, offered.almost, names)
     await turn.reply(payload, replace=replace)
 
 
@@ -84,9 +92,16 @@ async def show_picked(turn: Turn, picked: Booked | Offered | AskGuest) -> None:
 
 
 async def _tell(turn: Turn, booked: Booked) -> None:
-    """A teammate booking: a DM to the host and one to you."""
+    """A teammate booking: a DM to the host and one to you. A `/cal find` booking: a DM
+    to each participant (their own zone, Join, Decline)."""
     intent, made = booked.intent, booked.booking
     client = turn.rt.slack_client(intent.team_id)
+    if intent.participants:
+        dm = find_blocks.invited_dm(made, intent.user_id)
+        await asyncio.gather(*(client.chat_postMessage(channel=user, **dm) for user in booked.tell))
+        for user in booked.tell:  # their Homes list the meeting they now attend
+            home.refresh_soon(turn.rt, client, intent.team_id, user)
+        return
     leads = {
         intent.host_user_id: (f":calendar: <@{intent.user_id}> booked time with you", True),
         intent.user_id: (f":white_check_mark: You booked <@{intent.host_user_id}>", False),

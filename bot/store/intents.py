@@ -42,4 +42,6 @@ def get(
     )
     if not rows or datetime.fromisoformat(rows[0]["created_at"]) < now - LIFETIME:
         return None
-    return Intent(**json.loads(rows[0]["payload"]))
+    fields = json.loads(rows[0]["payload"])
+    fields["participants"] = tuple(fields.get("participants") or ())
+    return Intent(**fields)

@@ -38,3 +38,9 @@ def delete(db: sqlite_utils.Database, team_id: str, user_id: str) -> None:
 def all_links(db: sqlite_utils.Database, team_id: str | None = None) -> list[Link]:
     where, args = ("team_id = ?", [team_id]) if team_id else (None, None)
     return [Link(**row) for row in db["links"].rows_where(where, args, order_by="team_id, user_id")]
+
+
+def by_username(db: sqlite_utils.Database, team_id: str, username: str) -> Link | None:
+    """The team's member linked to Cal.com account `username` (a booking link's owner)."""
+    rows = list(db["links"].rows_where("team_id = ? and username = ?", [team_id, username]))
+    return Link(**rows[0]) if rows else None

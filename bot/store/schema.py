@@ -125,3 +125,42 @@ def m005_subscriptions_one_per_place(db: sqlite_utils.Database) -> None:
     )
     db.execute(f"delete from subscriptions where id in ({extra})")
     db.execute(f"create unique index subscriptions_place on subscriptions ({place})")
+
+
+@migrations()
+def m006_routines_and_jobs(db: sqlite_utils.Database) -> None:
+    """Your day in Slack: each user's opt-ins (daily agenda, reminders), and the scheduled
+    jobs that carry them out, claimed like the outbox (bot/store/routines.py)."""
+    db.execute(
+        """create table routines (
+            team_id text not null,
+            user_id text not null,
+            agenda_minute integer,             -- minute of the day, weekdays; null: off
+            remind_minutes integer,            -- minutes before each booking; null: off
+            time_zone text not null default 'UTC',  -- the user's Slack zone, last seen
+            updated_at real not null,
+            primary key (team_id, user_id)
+        )"""
+    )
+    db.execute(
+        """create table jobs (
+            id integer primary key,
+            team_id text not null,
+            user_id text not null,
+            kind text not null,                -- agenda, sync (reads bookings), remind
+            ref text not null default '',      -- remind: the booking uid
+            due_at real not null,              -- when it runs; while running, when its claim lapses
+            status text not null,              -- pending, running, done, skipped
+            claim text,                        -- the claimer's token while running
+            attempts integer not null default 0,
+            start_at real,                     -- remind: the booking's start
+            last_day text,                     -- agenda: the user's local day last handled
+            detail text,                       -- remind: the booking, as JSON
+            note text,
+            unique (team_id, user_id, kind, ref)
+        )"""
+    )
+    # a tick reads only the due rows: a range on due_at within the live ones
+    db.execute("create index jobs_due on jobs (due_at) where status in ('pending', 'running')")
+    # a pasted booking link (cal.com/<username>/<type>) finds its owner by this
+    db.execute("create index links_username on links (team_id, username)")

@@ -63,9 +63,10 @@ MAX_MESSAGE_TEXT = 40_000
 MAX_VIEW_STACK = 3
 DEFAULT_SCOPES = (
     "commands,chat:write,chat:write.public,im:write,users:read,users:read.email,"
-    "channels:read,groups:read,channels:join"
+    "channels:read,groups:read,channels:join,usergroups:read,links:read,links:write"
 )
-_JSON_ARGS = ("blocks", "view", "attachments", "metadata")
+_JSON_ARGS = ("blocks", "view", "attachments", "metadata", "unfurls")
+UNFURL_SOURCES = ("composer", "conversations_history")
 
 
 @dataclass(frozen=True)
@@ -176,8 +177,13 @@ class SlackEmulator:
         self.messages: dict[str, list[dict[str, Any]]] = {}
         self.ephemerals: dict[str, list[dict[str, Any]]] = {}
         self.home_tabs: dict[str, dict[str, Any]] = {}
+        # link unfurls: (channel, ts) or unfurl_id -> the links shared there, and the
+        # unfurls an app attached (chat.unfurl)
+        self.shared_links: dict[tuple[str, str] | str, list[str]] = {}
+        self.unfurls: dict[tuple[str, str] | str, dict[str, Any]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, dict[str, Any]] = {}  # id -> {team_id, handle, users, ...}
         self.channels: dict[str, dict[str, Any]] = {}
         self.teams: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, str] = {}  # bot token -> team id
@@ -200,10 +206,12 @@ class SlackEmulator:
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.users.list": self._usergroups_users_list,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
             "chat.delete": self._chat_delete,
+            "chat.unfurl": self._chat_unfurl,
             "conversations.open": self._conversations_open,
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
@@ -324,6 +332,25 @@ class SlackEmulator:
             self.users[user_id] = user
             return user
 
+    def add_usergroup(
+        self,
+        usergroup_id: str,
+        handle: str,
+        members: Iterable[str],
+        *,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A user group (``<!subteam^S1|@handle>`` in a message); its mutable record."""
+        with self._lock:
+            group = {
+                "id": usergroup_id,
+                "team_id": team_id or self.team_id,
+                "handle": handle,
+                "users": list(members),
+            }
+            self.usergroups[usergroup_id] = group
+            return group
+
     def add_channel(
         self,
         channel_id: str,
@@ -352,6 +379,53 @@ class SlackEmulator:
             }
             self.channels[channel_id] = record
             return record
+
+    def share_links(
+        self, channel: str, user: str, urls: list[str], *, source: str = "conversations_history"
+    ) -> dict[str, Any]:
+        """A user posts (or, with `source="composer"`, types) a message with `urls`; the
+        `link_shared` event Slack then sends, in the shape of Slack's events reference."""
+        with self._lock:
+            now = self.clock()
+            event: dict[str, Any] = {
+                "type": "link_shared",
+                "channel": channel,
+                "is_bot_user_member": True,
+                "user": user,
+                "links": [{"domain": u.split("/")[2], "url": u} for u in urls],
+                "event_ts": f"{now:.6f}",
+            }
+            if source == "composer":
+                unfurl_id = f"{user}-{secrets.token_hex(16)}"
+                event.update(channel="COMPOSER", message_ts=unfurl_id, unfurl_id=unfurl_id)
+                self.shared_links[unfurl_id] = list(urls)
+            else:
+                ts = self._next_ts(now)
+                text = " ".join(f"<{u}>" for u in urls)
+                message = {"type": "message", "user": user, "text": text, "ts": ts}
+                self.messages.setdefault(channel, []).append(message)
+                unfurl_id = f"{channel}.{ts}.{secrets.token_hex(32)}"
+                event.update(message_ts=ts, unfurl_id=unfurl_id)
+                self.shared_links[(channel, ts)] = list(urls)
+                self.shared_links[unfurl_id] = list(urls)
+            event["source"] = source
+            return {
+                "token": "legacy-unused",
+                "team_id": self.team_id,
+                "api_app_id": self.app_id,
+                "event": event,
+                "type": "event_callback",
+                "event_id": f"Ev{next(self._seq):08d}",
+                "event_time": int(now),
+                "authorizations": [
+                    {
+                        "team_id": self.team_id,
+                        "user_id": self.teams[self.team_id]["bot_user_id"],
+                        "is_bot": True,
+                        "is_enterprise_install": False,
+                    }
+                ],
+            }
 
     def dm_channel_id(self, user_id: str) -> str:
         """The id of the bot's DM with ``user_id`` (``U123`` -> ``D123``); opens it."""
@@ -794,6 +868,24 @@ class SlackEmulator:
         user = self._find_user(ctx, ctx.args.get("user"))
         return {"ok": True, "user": self._render_user(user, ctx.now)}
 
+    def _usergroups_users_list(self, ctx: _Ctx) -> dict[str, Any]:
+        """Slack's usergroups.users.list: needs usergroups:read; an unknown group is
+        no_such_subteam."""
+        assert ctx.team is not None
+        granted = set(ctx.team["scopes"].split(","))
+        if "usergroups:read" not in granted:
+            raise SlackError("missing_scope", needed="usergroups:read", provided=ctx.team["scopes"])
+        group_id = ctx.args.get("usergroup")
+        if not isinstance(group_id, str) or not group_id:
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={"messages": ["[ERROR] missing required field: usergroup"]},
+            )
+        group = self.usergroups.get(group_id)
+        if group is None or group["team_id"] != ctx.team["id"]:
+            raise SlackError("no_such_subteam")
+        return {"ok": True, "users": list(group["users"])}
+
     def _users_lookup_by_email(self, ctx: _Ctx) -> dict[str, Any]:
         email = ctx.args.get("email")
         if not isinstance(email, str) or not email:
@@ -1093,6 +1185,48 @@ class SlackEmulator:
             if message["ts"] == ts:
                 return record, message
         raise SlackError("message_not_found")
+
+    def _chat_unfurl(self, ctx: _Ctx) -> dict[str, Any]:
+        """As Slack's chat.unfurl: `channel`+`ts` or `unfurl_id`+`source` name the message;
+        `unfurls` maps URLs that message shared to blocks (validated as a message's) or an
+        attachment."""
+        args = ctx.args
+        channel, ts = args.get("channel"), args.get("ts")
+        unfurl_id, source = args.get("unfurl_id"), args.get("source")
+        key: tuple[str, str] | str
+        if channel and ts:
+            if channel not in self.channels:
+                raise SlackError("cannot_find_channel")
+            key = (str(channel), str(ts))
+        elif unfurl_id and source:
+            if source not in UNFURL_SOURCES:
+                raise SlackError("invalid_source")
+            key = str(unfurl_id)
+        else:
+            raise SlackError("invalid_arguments")
+        shared = self.shared_links.get(key)
+        if shared is None:
+            raise SlackError("cannot_unfurl_message")
+        unfurls = args.get("unfurls")
+        if not isinstance(unfurls, dict) or not unfurls:
+            raise SlackError("invalid_unfurls_format")
+        for url, unfurl in unfurls.items():
+            if url not in shared:
+                raise SlackError("cannot_unfurl_url")
+            if not isinstance(unfurl, dict):
+                raise SlackError("invalid_unfurls_format")
+            if "blocks" in unfurl:
+                errors = validate_blocks(unfurl["blocks"], "message", pointer=f"/unfurls/{url}")
+                if errors:
+                    raise SlackError(
+                        "invalid_blocks",
+                        errors=errors,
+                        response_metadata={"messages": error_messages(errors)},
+                    )
+            elif not any(unfurl.get(k) for k in ("text", "fallback", "title", "fields")):
+                raise SlackError("cannot_parse_attachment")
+        self.unfurls[key] = copy.deepcopy(unfurls)
+        return {"ok": True}
 
     def _chat_update(self, ctx: _Ctx) -> dict[str, Any]:
         assert ctx.team is not None

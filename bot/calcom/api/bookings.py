@@ -27,9 +27,12 @@ class BookingsApi(ApiBase):
         sort_start: str | None = None,
         event_type_id: int | None = None,
         attendee_email: str | None = None,
+        after_start: datetime | None = None,
+        before_end: datetime | None = None,
     ) -> BookingPage:
         """``GET /v2/bookings``: one page. ``status`` is one or more of upcoming, recurring,
-        past, cancelled, unconfirmed; ``sort_start`` asc or desc."""
+        past, cancelled, unconfirmed; ``sort_start`` asc or desc; ``after_start`` and
+        ``before_end`` keep bookings starting at or after, and ending at or before."""
         statuses: list[str] | None = None
         if status is not None:
             statuses = [status] if isinstance(status, str) else list(status)
@@ -48,6 +51,8 @@ class BookingsApi(ApiBase):
             "sortStart": sort_start,
             "eventTypeId": event_type_id,
             "attendeeEmail": attendee_email,
+            "afterStart": format_datetime(after_start) if after_start else None,
+            "beforeEnd": format_datetime(before_end) if before_end else None,
         }
         body = await self._call(conn, "GET", "/v2/bookings", version=V_BOOKINGS, params=params)
         data = data_of(body)

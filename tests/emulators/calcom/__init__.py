@@ -77,8 +77,11 @@ starting with ``path`` when given) after Maton's auth and connection checks:
 ceil(seconds)), no Retry-After; ``error_500``; ``bare_500``; ``forbidden`` (403) and
 ``not_found`` (404) in the error envelope; ``delay`` (then a normal
 answer); ``timeout`` (hangs ``seconds`` or 60 s, released when the client disconnects or
-on ``close()``). A fault whose ``path`` starts with ``/connections/`` hits the control
-plane's ``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).
+on ``close()``); ``together`` (a test instrument, not a real fault: the ``times``
+matching requests are each held until all of them are in flight at once, then answered
+normally; 504 after ``seconds`` or 5 s, so requests sent one after another fail).
+A fault whose ``path`` starts with ``/connections/`` hits the control plane's
+``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).
 ``rate_limit_per_second = 10`` turns on Maton's per-connection limit as a
 sliding window on the injected clock (off by default, for determinism).
 """

@@ -66,6 +66,19 @@ class BookingsApi:
                         else {}
                     ),
                 }
+            ]
+            # Cal.com's handleNewBooking adds each guest as an attendee of their own, with
+            # no name and the booker's zone (and keeps the list in the responses)
+            + [
+                {
+                    "name": "",
+                    "email": guest,
+                    "timeZone": attendee["timeZone"],
+                    "language": "en",
+                    "absent": False,
+                }
+                for guest in guests or []
+                if isinstance(guest, str) and guest
             ],
             "guests": list(guests or []),
             "locationRaw": raw,

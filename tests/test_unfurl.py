@@ -1,0 +1,124 @@
+"""Booking links that unfurl: Slack's `link_shared` event (its documented shape, from the
+emulator) → `chat.unfurl`, which the emulator validates as Slack does; then a reader
+presses a time on the card and books the link's owner."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from bot.blocks.unfurl import link_card
+from bot.models import LinkCard
+from bot.services.unfurl import parse
+from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot
+from tests.slackdriver import action_ids, text_of
+
+URL = "https://cal.com/sam/30min"
+
+
+def shared(bot: Bot, slack: SlackEmulator, urls: list[str], **how: str) -> dict:
+    event = slack.share_links("C9", "U2", urls, **how)
+    response = bot.slack.post(json.dumps(event).encode(), "application/json")
+    assert response.status_code == 200
+    return event
+
+
+def unfurled(slack: SlackEmulator) -> dict:
+    [call] = slack.wait_for("chat.unfurl", lambda c: True)
+    assert call.ok, call.response
+    return call.args
+
+
+def test_a_booking_link_unfurls_into_the_owners_next_free_times(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    event = shared(bot, slack, [URL, "https://example.com/not-ours"])
+    args = unfurled(slack)
+    assert (args["channel"], args["ts"]) == ("C9", event["event"]["message_ts"])
+    assert set(args["unfurls"]) == {URL}  # only the booking link; Slack keeps the other
+    card = args["unfurls"][URL]
+    words = text_of(card)
+    assert "30 min" in words and "<@U1>" in words and "Next free" in words
+    ids = action_ids(card)
+    assert ids[:3] == ["unfurl_slot:0", "unfurl_slot:1", "unfurl_slot:2"]
+    assert ids[3] == "unfurl_more"
+    first = card["blocks"][-1]["elements"][0]
+    assert first["text"]["text"] == "Wed 25 Nov, 10:00 AM EST"  # the owner's zone, named
+    owner, type_id, epoch = first["value"].split(":")
+    assert owner == "U1" and int(type_id) == calcom.account("sam").event_type("30min")["id"]
+
+    # Alice, reading the channel, books the first time: she attends, Sam hosts
+    clicked = bot.slack.click(
+        "unfurl_slot:0",
+        value=first["value"],
+        user="U2",
+        block_id=card["blocks"][-1]["block_id"],
+        channel="C9",
+    )
+    reply = bot.slack.reply(clicked)
+    assert "Booked" in text_of(reply) and reply.get("replace_original") is False
+    [made] = [b for b in calcom.bookings.values() if b["status"] != "cancelled"]
+    assert int(made["start"].timestamp()) == int(epoch)
+    assert made["attendees"][0]["email"] == "alice@acme.test"
+
+
+def test_more_times_opens_the_picker_for_the_reader(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    shared(bot, slack, [URL])
+    card = unfurled(slack)["unfurls"][URL]
+    more = card["blocks"][-1]["elements"][-1]
+    reply = bot.slack.reply(bot.slack.click("unfurl_more", value=more["value"], user="U2"))
+    assert any(i.startswith("pick_slot:") for i in action_ids(reply))
+
+
+def test_links_typed_in_the_composer_unfurl_by_unfurl_id(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    event = shared(bot, slack, [URL], source="composer")
+    args = unfurled(slack)
+    assert args["unfurl_id"] == event["event"]["unfurl_id"] and args["source"] == "composer"
+
+
+def test_links_of_strangers_hidden_types_and_other_sites_stay_plain(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    shared(bot, slack, ["https://cal.com/nobody/30min", "https://cal.com/sam/no-such-type"])
+    shared(bot, slack, ["https://cal.com/sam/30min/../../etc", "https://evil.test/sam/30min"])
+    bot.settle()
+    assert slack.calls_to("chat.unfurl") == []
+
+
+def test_a_booking_link_is_read_strictly() -> None:
+    assert parse("https://cal.com/Sam/30min") == ("sam", "30min")
+    assert parse("https://cal.com/sam/30min?month=2026-12") == ("sam", "30min")
+    for url in ("http://cal.com/sam/30min", "https://cal.com/sam", "https://cal.com.evil/sam/x"):
+        assert parse(url) is None
+
+
+def test_a_card_is_valid_block_kit_even_at_the_limits() -> None:
+    from bot.calcom.models import EventType
+    from tests.emulators.blockkit import validate_blocks
+
+    long = EventType.from_api(
+        {
+            "id": 7,
+            "slug": "x" * 100,
+            "title": "T" * 400,
+            "lengthInMinutes": 30,
+            "description": "d" * 5000,
+        }
+    )
+    card = LinkCard(
+        URL,
+        "U1",
+        "Sam",
+        long,
+        tuple(datetime.fromtimestamp(1_800_000_000 + 1800 * n).astimezone() for n in range(3)),
+    )
+    assert validate_blocks(link_card(card)["blocks"], "message") == []
