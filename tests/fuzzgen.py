@@ -285,12 +285,30 @@ def interactive_payload(
 
 
 def event_payload(rng: random.Random, user: str) -> dict[str, Any]:
+    """app_home_opened as Slack sends it, or calbot's other events in its envelope:
+    link_shared (a booking link) and user_change (the whole user object)."""
     body = _load("event_app_home_opened.json")
     body["team_id"] = "T111"
     body.pop("enterprise_id", None)
     body.pop("authorizations", None)
-    body["event"]["user"] = user
-    body["event"]["tab"] = rng.choice(["home", "home", "messages", 5, None])
+    kind = rng.choice(["app_home_opened", "app_home_opened", "link_shared", "user_change"])
+    if kind == "link_shared":
+        link = rng.choice(["https://cal.com/sam/30min", "https://cal.com/x", "https://x.test/"])
+        body["event"] = {
+            "type": "link_shared",
+            "channel": "C1",
+            "user": user,
+            "message_ts": "1.2",
+            "links": [{"url": link, "domain": "cal.com"}],
+            "source": rng.choice(["conversations_history", "composer"]),
+            "unfurl_id": "U.1",
+        }
+    elif kind == "user_change":
+        tz = rng.choice(["Europe/London", "Nowhere/Else", "", 5])
+        body["event"] = {"type": "user_change", "user": {"id": user, "team_id": "T111", "tz": tz}}
+    else:
+        body["event"]["user"] = user
+        body["event"]["tab"] = rng.choice(["home", "home", "messages", 5, None])
     body["event_id"] = f"Ev{rng.randrange(10**9)}"
     return body
 

@@ -30,11 +30,20 @@ class Odd(ValueError):
     """The first field that is not what Slack documents (its path, never its value)."""
 
 
+# Slack's ids (users, teams, channels, views, message timestamps) are short: a long one is
+# no id, and would overflow what calbot keeps it in (private_metadata's 3000 characters).
+_IDS = frozenset(
+    {"id", "user", "user_id", "team_id", "channel_id", "view_id", "message_ts", "ts"}
+    | {"api_app_id", "enterprise_id", "root_view_id"}
+)
+MAX_ID = 64
+
+
 def _text(node: dict[str, Any], key: str, where: str, *, required: bool = False) -> None:
     value = node.get(key)
     if value is None and not required:
         return
-    if not isinstance(value, str):
+    if not isinstance(value, str) or (key in _IDS and len(value) > MAX_ID):
         raise Odd(f"{where}.{key}")
 
 
@@ -118,13 +127,20 @@ def check(body: Any) -> None:
     elif kind in ("view_submission", "view_closed"):
         _view(body, required=True)
         _text(body["view"], "callback_id", "view", required=True)
+        _text(body["view"], "id", "view", required=True)
+        if kind == "view_submission":  # its listeners echo the title in their answers
+            title = _object(body["view"], "title", "view", required=True)
+            _text(title, "text", "view.title", required=True)
         for i, url in enumerate(_objects(body, "response_urls", "body")):
             _text(url, "response_url", f"response_urls[{i}]")
             _text(url, "channel_id", f"response_urls[{i}]")
     elif kind == "event_callback":
         event = _object(body, "event", "body", required=True)
-        for key in ("type", "user", "tab", "channel"):
-            _text(event, key, "event")
+        _text(event, "type", "event", required=True)
+        _text(event, "tab", "event")
+        for key in ("user", "channel"):  # an id, or the object (user_change's user)
+            if event.get(key) is not None and not isinstance(event[key], str | dict):
+                raise Odd(f"event.{key}")
 
 
 def odd(body: bytes, content_type: str | None) -> str | None:
