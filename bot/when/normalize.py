@@ -1,0 +1,43 @@
+"""Tidy a phrase before it is read: case, punctuation, short meridiems, hedges, big numbers."""
+
+from __future__ import annotations
+
+import re
+
+from bot.when.values import EXAMPLES, WhenError
+
+_HEDGE_WORDS = re.compile(
+    r"\b(?:around|about|approx|approximately|roughly|circa|ca|give or take)\s+(?=\d|noon|midday)"
+)
+_ISH_NUMBER = re.compile(r"(?<![\w:~])(\d{1,2}(?::\d{2})?(?:\s*[ap]m)?)\s*-?\s*ish\b")
+_FILLER = re.compile(
+    r"^(?:(?:sometime|some time|any ?time|anytime|whenever|preferably|ideally|maybe|how about)\s+)+"
+)
+_HUGE = re.compile(r"\d{7,}")
+
+
+def normalize(text: str) -> str:
+    """Lower-case and tidy so the parsers' regexes can stay simple.
+
+    A hedge ("around 3", "about 10", "3ish") becomes a `~` before the time it hedges.
+
+    Numbers longer than six digits are refused here, before any arithmetic can overflow.
+    """
+    if m := _HUGE.search(text):
+        digits = m.group(0)
+        shown = digits if len(digits) <= 12 else f"{digits[:6]}…{digits[-3:]}"
+        raise WhenError(f"“{shown}” is too big a number for a time or a date. Try {EXAMPLES}.")
+    s = text.strip().lower()
+    s = s.replace("a.m.", "am").replace("p.m.", "pm").replace("’", "'")
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)  # dashes, as Slack's autocorrect makes them
+    s = re.sub(r"(?<=[a-z])\.", "", s)  # "dec. 5", "tues."
+    s = re.sub(r"[,;!?()\[\]]", " ", s)
+    s = re.sub(r"(?<!\w)@", " at ", s)
+    s = re.sub(r"\bo'?\s?clock\b", " oclock", s)
+    s = re.sub(r"(?<=\d)([ap])\b", r"\1m", s)  # "3p", "9a", "3:15p"
+    s = re.sub(r"(?<=\d)\s+([ap])\s*m\b", r"\1m", s)  # "3 p m"
+    s = _ISH_NUMBER.sub(r"~\1", s)  # "3ish" -> "~3", "3pm-ish" -> "~3pm"
+    s = _HEDGE_WORDS.sub("~", s)
+    s = re.sub(r"~\s*", "~", s)
+    s = re.sub(r"\s+", " ", s).strip().rstrip(".")
+    return _FILLER.sub("", s)
