@@ -10,6 +10,9 @@ _HEDGE_WORDS = re.compile(
     r"\b(?:around|about|approx|approximately|roughly|circa|ca|give or take)\s+(?=\d|noon|midday)"
 )
 _ISH_NUMBER = re.compile(r"(?<![\w:~])(\d{1,2}(?::\d{2})?(?:\s*[ap]m)?)\s*-?\s*ish\b")
+_PAST = {"half": "30", "quarter": "15", "a quarter": "15"}
+_HALF_PAST = re.compile(r"\b(half|a quarter|quarter) past (1[0-2]|[1-9])\b(?!:)")
+_QUARTER_TO = re.compile(r"\ba? ?quarter (?:to|til|till|before|of) (1[0-2]|[1-9])\b(?!:)")
 _FILLER = re.compile(
     r"^(?:(?:sometime|some time|any ?time|anytime|whenever|preferably|ideally|maybe|how about)\s+)+"
 )
@@ -36,6 +39,9 @@ def normalize(text: str) -> str:
     s = re.sub(r"\bo'?\s?clock\b", " oclock", s)
     s = re.sub(r"(?<=\d)([ap])\b", r"\1m", s)  # "3p", "9a", "3:15p"
     s = re.sub(r"(?<=\d)\s+([ap])\s*m\b", r"\1m", s)  # "3 p m"
+    s = re.sub(r"\b(twenty|thirty)-(?=[a-z])", r"\1 ", s)  # "twenty-first"
+    s = _HALF_PAST.sub(lambda m: f"{m.group(2)}:{_PAST[m.group(1)]}", s)
+    s = _QUARTER_TO.sub(lambda m: f"{int(m.group(1)) - 1 or 12}:45", s)
     s = _ISH_NUMBER.sub(r"~\1", s)  # "3ish" -> "~3", "3pm-ish" -> "~3pm"
     s = _HEDGE_WORDS.sub("~", s)
     s = re.sub(r"~\s*", "~", s)

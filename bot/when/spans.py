@@ -47,7 +47,7 @@ def parse_day_range(phrase: str, text: str, now: datetime, point: Point) -> Wind
             point(f"{month} {first} {year}".strip(), None), f"{month} {last} {year}", point, text
         )
     if m := _BY.match(phrase):
-        if _is_dayish(m.group(2)):
+        if _is_dayish(m.group(2)) and not re.match(r"\d|noon|midday|midnight|~", m.group(2)):
             end = point(m.group(2), None)
             stop = end.start if m.group(1) == "before" or isinstance(end, Exact) else end.end
             label = f"{m.group(1)} {end.label}"
