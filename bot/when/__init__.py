@@ -41,7 +41,7 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from bot.when import zones
-from bot.when.clock import TimeOfDay, bare_hour, extract_clock
+from bot.when.clock import ClockReading, bare_hour, extract_clock
 from bot.when.dates import dateparser_date
 from bot.when.days import lone_numbers, parse_day, reads_month_first
 from bot.when.labels import day_label, exact_label, fmt_day, fmt_minutes, span_label
@@ -52,9 +52,9 @@ from bot.when.values import (
     DEFAULT_DAYS,
     EXAMPLES,
     MAX_AHEAD,
-    Clock,
     Day,
     Exact,
+    TimeOfDay,
     WhenError,
     Window,
     nonsense,
@@ -163,8 +163,8 @@ def _point(
 
 
 def _with_bare_hour(
-    found: TimeOfDay, text: str, today: date, *, month_first: bool, anchor: date | None
-) -> tuple[Clock, Day | None]:
+    found: ClockReading, text: str, today: date, *, month_first: bool, anchor: date | None
+) -> tuple[TimeOfDay, Day | None]:
     """The rest isn't a day: a lone number in it may be the hour ("fri 3", "8 tonight")."""
     clock = found.clock
     if clock is None or (found.part is not None and clock.name == found.part):
@@ -192,7 +192,7 @@ def _with_bare_hour(
     raise not_understood(text, found.rest)
 
 
-def _build(day: date, clock: Clock | None, now: datetime) -> Window | Exact:
+def _build(day: date, clock: TimeOfDay | None, now: datetime) -> Window | Exact:
     zone = now.tzinfo
     assert isinstance(zone, ZoneInfo)
     today = now.date()

@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, replace
 
 from bot.when.labels import fmt_minutes
-from bot.when.values import EXAMPLES, MINUTES_PER_DAY, PARTS_OF_DAY, Clock, WhenError
+from bot.when.values import EXAMPLES, MINUTES_PER_DAY, PARTS_OF_DAY, TimeOfDay, WhenError
 
 _PART_ALIASES = {"night": "evening", "tonight": "evening", "lunchtime": "lunch"}
 # Where a time without am/pm may fall for each part of day (wider than the shown window).
@@ -62,39 +62,39 @@ class _Value:
 
 
 @dataclass(frozen=True)
-class TimeOfDay:
+class ClockReading:
     """What `extract_clock` found: a clock (or None), the part of day, the rest (the day)."""
 
-    clock: Clock | None
+    clock: TimeOfDay | None
     part: str | None
     today_only: bool
     rest: str
 
 
-def extract_clock(phrase: str, text: str) -> TimeOfDay:
+def extract_clock(phrase: str, text: str) -> ClockReading:
     """Take the time of day out of `phrase`; return it and what is left (the day part).
 
     A lone number ("9 tomorrow", "8 tonight") is left in the rest: only the day parser can
     tell a day of the month from an hour, and it hands it back to `bare_hour`.
     """
     part, rest, today_only = _take_part(phrase)
-    clock: Clock | None = None
+    clock: TimeOfDay | None = None
     if found := _take_span(rest, text, part):
         clock, rest = found
     elif found_time := _take_time(rest, text, part):
         clock, rest = found_time
     elif part is not None:
         start, end = PARTS_OF_DAY[part]
-        clock = Clock(start, end, part)
+        clock = TimeOfDay(start, end, part)
     if clock is not None and today_only:
         clock = replace(clock, today_only=True)
     if _take_span(rest, text, None) or _TIME_STRICT.search(rest) or _PART.search(rest):
         raise WhenError(f"“{text.strip()}” has more than one time in it. Try one, like {EXAMPLES}.")
     rest = re.sub(r"^(?:on|at|for)\s+|\s+(?:on|at)$", "", rest.strip())
-    return TimeOfDay(clock, part, today_only, re.sub(r"\s+", " ", rest).strip())
+    return ClockReading(clock, part, today_only, re.sub(r"\s+", " ", rest).strip())
 
 
-def bare_hour(number: str, part: str | None, text: str, *, today_only: bool) -> Clock:
+def bare_hour(number: str, part: str | None, text: str, *, today_only: bool) -> TimeOfDay:
     """A lone number that is not the day: an hour ("fri 3", "8 tonight") or "1030"."""
     hedged = number.startswith("~")
     digits = number.lstrip("~")
@@ -117,7 +117,7 @@ def _take_part(s: str) -> tuple[str | None, str, bool]:
     return name, _cut(s, m), today_only
 
 
-def _take_span(s: str, text: str, part: str | None) -> tuple[Clock, str] | None:
+def _take_span(s: str, text: str, part: str | None) -> tuple[TimeOfDay, str] | None:
     """A time range such as "2-4pm", "14:00-16:00", "8pm - 11", "9-5" -> a span clock."""
     m = _SPAN.search(s)
     if m is None:
@@ -134,7 +134,7 @@ def _take_span(s: str, text: str, part: str | None) -> tuple[Clock, str] | None:
             "like `8pm-11pm`."
         )
     name = f"{fmt_minutes(start)}–{fmt_minutes(end)}"
-    return Clock(start, end, name), _cut(s, m)
+    return TimeOfDay(start, end, name), _cut(s, m)
 
 
 def _start_of_span(first: _Value, second: _Value, part: str | None, text: str) -> int:
@@ -159,7 +159,7 @@ def _end_after(start: int, second: _Value, text: str) -> int:
     raise _bad_time(text)
 
 
-def _take_time(s: str, text: str, part: str | None) -> tuple[Clock, str] | None:
+def _take_time(s: str, text: str, part: str | None) -> tuple[TimeOfDay, str] | None:
     """A single clock time ("3pm", "14:30", "noon", "at 3", "after 3pm") -> a clock."""
     for m in _TIME.finditer(s):
         lead, hedged = m.group(1), m.group(2) is not None
@@ -173,20 +173,20 @@ def _take_time(s: str, text: str, part: str | None) -> tuple[Clock, str] | None:
             rest = rest.replace("oclock", "", 1).strip()
         minutes = _place(value, part, text)
         if lead in ("after", "from"):
-            return Clock(minutes, MINUTES_PER_DAY, f"after {fmt_minutes(minutes)}"), rest
+            return TimeOfDay(minutes, MINUTES_PER_DAY, f"after {fmt_minutes(minutes)}"), rest
         if lead in ("before", "by", "until", "till", "til"):
             if minutes == 0:
                 raise _bad_time(text)
-            return Clock(0, minutes, f"before {fmt_minutes(minutes)}"), rest
+            return TimeOfDay(0, minutes, f"before {fmt_minutes(minutes)}"), rest
         return _exact(minutes, hedged), rest
     return None
 
 
-def _exact(minutes: int, hedged: bool) -> Clock:
+def _exact(minutes: int, hedged: bool) -> TimeOfDay:
     if hedged:
         start, end = max(0, minutes - 60), min(MINUTES_PER_DAY, minutes + 60)
-        return Clock(start, end, f"around {fmt_minutes(minutes)}")
-    return Clock(minutes, None, fmt_minutes(minutes))
+        return TimeOfDay(start, end, f"around {fmt_minutes(minutes)}")
+    return TimeOfDay(minutes, None, fmt_minutes(minutes))
 
 
 def _group_value(m: re.Match[str], first: int, text: str) -> _Value:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from bot.when.values import MINUTES_PER_DAY, PARTS_OF_DAY, Clock
+from bot.when.values import MINUTES_PER_DAY, PARTS_OF_DAY, TimeOfDay
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 DAY_NAMES_LONG = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -61,7 +61,7 @@ def exact_label(day: date, start: datetime, today: date) -> str:
     return f"{when} at {at}"
 
 
-def span_label(day: date, clock: Clock, today: date) -> str:
+def span_label(day: date, clock: TimeOfDay, today: date) -> str:
     """ "this afternoon (Fri 27 Nov)", "tomorrow 2pm–4pm (Sat 28 Nov)", "Fri 4 Dec evening"."""
     when = fmt_day(day, today)
     if day == today:

@@ -68,7 +68,7 @@ NUM = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
 
 
 @dataclass(frozen=True)
-class Clock:
+class TimeOfDay:
     """The time-of-day part of a phrase, in minutes after local midnight.
 
     `end` is None for an exact time; otherwise the clock is a span (a part of day or a
