@@ -19,14 +19,12 @@ from bot.models import Link
 from bot.runtime import Runtime
 from bot.services.accounts import require_link
 from bot.services.errors import SlotTaken, TeammateNotLinked
+from bot.services.paging import REACH, Cursor, Page, page_at
 from bot.when import Exact, Window
 
 log = logging.getLogger("calbot.booking")
 
 LOOKAHEAD = timedelta(days=14)  # how far past the asked window we look for the next free day
-PAGE_SLOTS = 25  # buttons a picker shows at most (one actions block's limit)
-WEEK = timedelta(days=7)
-PAGE_DAYS = 20  # days a picker shows at most: 2 blocks each, within a message's 50
 
 
 async def host_link(rt: Runtime, team_id: str, caller_id: str, host_id: str | None) -> Link:
@@ -70,49 +68,10 @@ async def free_slots(
     return Slots({d: sorted(ts) for d, ts in sorted(days.items())}, tz)
 
 
-@dataclass(frozen=True)
-class Page:
-    """The days one picker message shows, and where Earlier/Later lead."""
-
-    days: dict[date, list[datetime]]
-    earlier: date | None
-    later: date | None
-
-
-def page_from(slots: Slots, first: date, *, not_before: date, limit: int = PAGE_SLOTS) -> Page:
-    """Whole days from `first` on, up to `limit` buttons (a crowded first day is cut) and
-    PAGE_DAYS days (each costs two blocks of a message's 50)."""
-    shown: dict[date, list[datetime]] = {}
-    count = 0
-    days = sorted(d for d in slots.days if d >= first and slots.days[d])
-    for day in days[:PAGE_DAYS]:
-        times = slots.days[day]
-        if shown and count + len(times) > limit:
-            break
-        shown[day] = times[: limit - count]
-        count += len(shown[day])
-        if count >= limit:
-            break
-    last = max(shown) if shown else first
-    later = slots.first_day_from(last + timedelta(days=1))
-    earlier = first - timedelta(days=1) if first > not_before else None
-    return Page(shown, earlier, later)
-
-
 def day_window(day: date, now: datetime, tz: str, label: str = "that day") -> Window:
     """One local day, from now on if it is today."""
     start = datetime.combine(day, time(), ZoneInfo(tz))
     return Window(max(start, now.astimezone(ZoneInfo(tz))), start + timedelta(days=1), label)
-
-
-def page_window(day: date, *, earlier: bool, now: datetime, tz: str) -> Window:
-    """The week Earlier/Later lead to: on from `day`, or the week before it (not the past)."""
-    zone = ZoneInfo(tz)
-    today = now.astimezone(zone).date()
-    if earlier:
-        day = max(today, day - WEEK + timedelta(days=1))
-    start = max(now.astimezone(zone), datetime.combine(day, time(), zone))
-    return Window(start, start + WEEK, "then")
 
 
 @dataclass(frozen=True)
@@ -135,22 +94,33 @@ async def offer(
     one_click: bool = True,
 ) -> Offer:
     """Free times for `when` in one gateway call, which also looks LOOKAHEAD further so an
-    empty day can name the next free one."""
+    empty window can name the next free day and Later can lead past the window."""
     now = rt.clock()
     window = day_window(when.start.date(), now, tz, when.label) if isinstance(when, Exact) else when
     fetched = await free_slots(rt, host, event_type, window.start, window.end + LOOKAHEAD, tz)
-    if isinstance(when, Exact) and one_click and when.start in fetched.on(when.start.date()):
+    free = isinstance(when, Exact) and when.start in fetched.on(when.start.date())
+    if free and one_click:
         return Offer(exact=when.start, page=None)
-    in_window = Slots(
-        {d: [t for t in ts if window.start <= t < window.end] for d, ts in fetched.days.items()},
-        tz,
-    )
-    first = window.start.date()
-    page = page_from(in_window, first, not_before=now.astimezone(ZoneInfo(tz)).date())
-    later = page.later or fetched.first_day_from(max(page.days, default=first) + timedelta(days=1))
-    shown = {d: ts for d, ts in page.days.items() if ts}
-    missed = when.label if isinstance(when, Exact) else None
-    return Offer(None, Page(shown, page.earlier, later), missed, window.label)
+    times = [t for day in sorted(fetched.days) for t in fetched.days[day]]
+    cursor = Cursor(window.start, window.end, window.start)
+    if not any(t < window.end for t in times):  # nothing free in the window: say so
+        later = Cursor(window.start, window.end, times[0]) if times else None
+        page = Page({}, None, later)
+    else:
+        page = page_at(times, cursor, earlier=False)
+    missed = when.label if isinstance(when, Exact) and not free else None
+    return Offer(None, page, missed, window.label)
+
+
+async def turn_page(
+    rt: Runtime, host: Link, event_type: EventType, tz: str, cursor: Cursor, *, earlier: bool
+) -> Offer:
+    """Earlier / Later / "Show Fri 27 Nov": the page a picker's cursor leads to. The free
+    times are fetched from the picker's anchor so the pages are cut exactly as before."""
+    start = max(cursor.anchor, rt.clock().astimezone(ZoneInfo(tz)))
+    fetched = await free_slots(rt, host, event_type, start, cursor.at + REACH, tz)
+    times = [t for day in sorted(fetched.days) for t in fetched.days[day]]
+    return Offer(None, page_at(times, cursor, earlier=earlier), None, "then")
 
 
 async def book(

@@ -19,7 +19,6 @@ from bot.services import booking, event_types
 from bot.services.errors import LinkPending, NotLinked, TeammateNotLinked
 
 AHEAD = timedelta(days=15)  # the day shown and two weeks after, to name the next free day
-MAX_TIMES = 100  # options a select holds
 
 
 def today(rt: Runtime, tz: str) -> date:
@@ -57,7 +56,7 @@ async def _times(
     if start >= end:
         return [], None
     slots = await booking.free_slots(rt, host, event_type, start, end, tz)
-    times = slots.on(day)[:MAX_TIMES]
+    times = slots.on(day)  # all of them: the select groups them by hour past 100
     return times, None if times else slots.first_day_from(day + timedelta(days=1))
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from bot.runtime import Runtime
 from bot.services import booking, event_types, intents
 from bot.services.errors import AmbiguousEventType, NoSuchEventType, ServiceError
 from bot.services.intents import Intent
+from bot.services.paging import Cursor
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
@@ -119,17 +120,16 @@ async def start(
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
-    """Earlier / Later / "Show Fri 27 Nov": a picker starting at that day."""
-    intent_id, day_text = action_value(body).rsplit(":", 1)
+    """Earlier / Later / "Show Fri 27 Nov": the page the button's cursor leads to."""
+    intent_id, _, cursor_text = action_value(body).rpartition(":")
     intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
+    cursor = Cursor.decode(cursor_text, intent.tz)
+    if cursor is None:
+        raise ServiceError("That button is out of date: ask for times again.")
     host, event_type = await picker.resolve_intent(turn, intent)
-    window = booking.page_window(
-        date.fromisoformat(day_text),
-        earlier=action(body)["action_id"].endswith("earlier"),
-        now=turn.rt.clock(),
-        tz=intent.tz,
-    )
-    await picker.offer(turn, intent, host, event_type, window, replace=True)
+    earlier = action(body)["action_id"].endswith("earlier")
+    found = await booking.turn_page(turn.rt, host, event_type, intent.tz, cursor, earlier=earlier)
+    await picker.show(turn, intent, host, event_type, found, replace=True)
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:

@@ -49,6 +49,20 @@ async def offer(
 ) -> None:
     """A one-click button for a free exact time, else a picker for the day or range."""
     found = await booking.offer(turn.rt, host, event_type, when, intent.tz, one_click=one_click)
+    await show(turn, intent, host, event_type, found, replace=replace, note=note)
+
+
+async def show(
+    turn: Turn,
+    intent: Intent,
+    host: Any,
+    event_type: EventType,
+    found: booking.Offer,
+    *,
+    replace: bool = False,
+    note: str | None = None,
+) -> None:
+    """Render an offer: the one-click button, or a page of the picker."""
     who = _host_name(turn, intent, host.name)
     if found.exact is not None:
         payload = slot_blocks.exact_offer(
@@ -69,8 +83,9 @@ async def offer(
         host_name=who,
         tz=intent.tz,
         days=found.page.days,
-        earlier=found.page.earlier,
-        later=found.page.later,
+        earlier=found.page.earlier.encode() if found.page.earlier else None,
+        later=found.page.later.encode() if found.page.later else None,
+        later_day=found.page.later_day,
         note=note,
         empty_label=found.label,
     )
