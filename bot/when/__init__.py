@@ -37,6 +37,7 @@ the part not understood.
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -68,6 +69,7 @@ from bot.when.words import not_understood
 
 __all__ = ["Exact", "WhenError", "Window", "parse_when", "warm_up"]
 
+_WEEK_OF = re.compile(r"^(?:the\s+)?week\s+of\s+(?:the\s+)?(.+)$")
 _DEFAULT_PHRASES = frozenset({"", "soon", "asap", "anytime", "any time", "whenever", "now"})
 _ALIASES = {
     "later today": "today",
@@ -130,6 +132,14 @@ def _read(phrase: str, text: str, now: datetime, *, month_first: bool) -> Window
     def point(part: str, anchor: date | None) -> Window | Exact:
         return _point(part, text, now, month_first=month_first, anchor=anchor)
 
+    if m := _WEEK_OF.match(phrase):  # "week of dec 7": the Monday-to-Sunday week holding it
+        day = point(m.group(1), None).start.date()
+        monday = day - timedelta(days=day.weekday())
+        zone = now.tzinfo
+        assert isinstance(zone, ZoneInfo)
+        label = f"the week of {fmt_day(monday, now.date())}"
+        week = Window(local(zone, monday, 0), local(zone, monday + timedelta(days=7), 0), label)
+        return _finish(week, text, now)
     days = parse_day_range(phrase, text, now, point)
     if days is not None:
         return _finish(days, text, now)

@@ -164,6 +164,8 @@ def _take_time(s: str, text: str, part: str | None) -> tuple[TimeOfDay, str] | N
     for m in _TIME.finditer(s):
         lead, hedged = m.group(1), m.group(2) is not None
         explicit = bool(m.group(5) or m.group(8) or m.group(9)) or ":" in m.group(0)
+        if m.group(4) is not None and "." in m.group(0) and not explicit:
+            explicit = int(m.group(3)) > 12 or int(m.group(4)) > 12  # 15.30: no date
         oclock = s[m.end() :].lstrip().startswith("oclock")
         if not explicit and not oclock and not lead and not hedged:
             continue  # a lone number: maybe a day of the month; the day parser decides

@@ -58,6 +58,7 @@ _DAY_MONTH = re.compile(
 _ORDINAL_ONLY = re.compile(r"^(?:the\s+)?(?:(\d{1,2})(st|nd|rd|th)|" + _ORDINAL_WORD + r")$")
 _THE_NUMBER = re.compile(r"^the\s+(\d{1,2})$")
 _ISO = re.compile(r"^(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_DOTTED = re.compile(r"^(\d{1,2})\.(\d{1,2})(?:\.(\d{2}|\d{4})?)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})/(\d{1,2})(?:/(\d{2}|\d{4}))?$")
 MONTH_WORD = re.compile(r"\b" + _MONTH + r"\b")
 
@@ -79,6 +80,9 @@ def read_date(rest: str, today: date, *, month_first: bool) -> date | None:
         return _day_of_month(day, today)
     if m := _ISO.match(rest):
         return _safe_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    if m := _DOTTED.match(rest):  # 5.12.2026: a European spelling, so day first
+        year = _year_of(m.group(3), None) if m.group(3) else None
+        return _dated(int(m.group(1)), int(m.group(2)), year, today)
     if m := _NUMERIC.match(rest):
         a, b = int(m.group(1)), int(m.group(2))
         year = _year_of(m.group(3), None) if m.group(3) else None

@@ -21,7 +21,6 @@ _MONTH_ALONE = re.compile(
     r"(jan|january|feb|february|mar|march|apr|april|may|jun|june|jul|july|aug|august"
     r"|sep|sept|september|oct|october|nov|november|dec|december)(?:\s+(\d{4}))?$"
 )
-_WEEK_OF = re.compile(r"^(?:the\s+)?week\s+of\s+(.+)$")
 
 
 def parse_range(phrase: str, now: datetime) -> Window | None:
