@@ -14,7 +14,7 @@ from bot.when.days import TOMORROW, WEEKDAYS
 from bot.when.labels import fmt_day
 from bot.when.values import Exact, WhenError, Window
 
-Point = Callable[[str, "date | None"], "Window | Exact"]
+Point = Callable[[str, date | None], Window | Exact]  # reads one end: a day, maybe a time
 
 _MONTH = r"(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")"
 _D = r"(\d{1,2})(?:st|nd|rd|th)?"
