@@ -335,3 +335,25 @@ def test_weekday_on_every_day_of_the_week() -> None:
         assert isinstance(result, Window)
         assert result.start.weekday() == 4
         assert 0 <= (result.start.date() - now.date()).days <= 6
+
+
+def test_warm_up_loads_what_the_first_request_would_pay_for() -> None:
+    """In a fresh process: dateparser's English data and the zone-name table are loaded by
+    `warm_up()` (the server calls it at start-up), not by the first user's phrase."""
+    import subprocess
+    import sys
+
+    from tests.conftest import child_env
+
+    code = (
+        "from dateparser.languages.loader import default_loader as d\n"
+        "from bot.when import zones, warm_up\n"
+        "assert 'en' not in d._loaded_languages\n"
+        "warm_up()\n"
+        "assert 'en' in d._loaded_languages\n"
+        "assert zones._cities.cache_info().currsize == 1\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, env=child_env()
+    )
+    assert done.returncode == 0, done.stderr
