@@ -257,4 +257,7 @@ def _zone_label(result: Window | Exact, named: zones.NamedZone, user_zone: ZoneI
         return f"{there} {named.name} ({at}{day} your time)"
     end = result.end.astimezone(user_zone)
     until = fmt_minutes(end.hour * 60 + end.minute)
-    return f"{result.label} {named.name} ({at}–{until} your time)"
+    if end.date() != mine.date():
+        at = f"{fmt_day(mine.date(), mine.date())} {at}"
+        until = f"{fmt_day(end.date(), mine.date())} {until}"
+    return f"{result.label} {named.name} ({at} – {until} your time)"
