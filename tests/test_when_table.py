@@ -88,6 +88,8 @@ SHARED: list[tuple[str, tuple[str, ...]]] = [
     ("tue to thu", W("2026-12-01 00:00", "2026-12-04 00:00")),
     ("fri to mon", W(NOW, "2026-12-01 00:00")),
     ("mon 3pm to wed 5pm", W("2026-11-30 15:00", "2026-12-02 17:00")),
+    ("mon 3pm to wed afternoon", W("2026-11-30 15:00", "2026-12-02 17:00")),
+    ("mon - wed afternoon", R("every afternoon or one stretch")),
     ("by wednesday", W(NOW, "2026-12-03 00:00")),
     ("before wednesday", W(NOW, "2026-12-02 00:00")),
     # the weekday after the week

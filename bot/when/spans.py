@@ -58,8 +58,26 @@ def parse_day_range(phrase: str, text: str, now: datetime, point: Point) -> Wind
             continue
         left, right = body[: m.start()].strip(), body[m.end() :].strip()
         if _is_dayish(left) and _is_dayish(right):
+            _parts_each_day(left, right, text)
             return _join(point(left, None), right, point, text)
     return None
+
+
+_PART_WORD = re.compile(r"\b(morning|afternoon|evening|night|lunch|lunchtime)\b")
+_CLOCKISH = re.compile(r"\d|noon|midday|midnight|morning|afternoon|evening|night|lunch")
+
+
+def _parts_each_day(left: str, right: str, text: str) -> None:
+    """ "mon - wed afternoon" means three afternoons, which one window can't hold: refuse,
+    rather than offer Monday morning. "today to tomorrow afternoon" runs on from now."""
+    if _PART_WORD.search(right) and not _CLOCKISH.search(left) and left not in ("today", "now"):
+        part = _PART_WORD.search(right)
+        assert part is not None
+        raise WhenError(
+            f"In “{text.strip()}” I can't tell whether you mean every {part.group(1)} or one "
+            f"stretch. Try one day, like `{right}`, or the whole days, like `{left} - "
+            f"{_PART_WORD.sub('', right).strip()}`."
+        )
 
 
 def _join(first: Window | Exact, right: str, point: Point, text: str) -> Window:
