@@ -151,8 +151,8 @@ def dateparser_date(
 
 def fallback_date(rest: str, today: date, *, month_first: bool) -> date | None:
     """dateparser, for spellings `read_date` doesn't know; only text with a date shape."""
-    if not re.search(r"\d", rest) or re.fullmatch(r"[\d\s]+", rest):
-        return None
+    if not (MONTH_WORD.search(rest) or re.search(r"\d[/.-]\d", rest)) or not re.search(r"\d", rest):
+        return None  # no date shape ("tomorrow 9"): not worth a millisecond of dateparser
     groups = re.findall(r"\d+", rest)
     explicit_year = len(groups) >= (2 if MONTH_WORD.search(rest) else 3) or "'" in rest
     base = today - timedelta(days=1)  # dateparser treats its base day as past
