@@ -16,6 +16,16 @@ _QUARTER_TO = re.compile(r"\ba? ?quarter (?:to|til|till|before|of) (1[0-2]|[1-9]
 _FILLER = re.compile(
     r"^(?:(?:sometime|some time|any ?time|anytime|whenever|preferably|ideally|maybe|how about)\s+)+"
 )
+_TRAILING_FILLER = re.compile(r"(?<=\S)\s+(?:any ?time|whenever|or so|please|pls)$")
+_SLANG_WORDS = {
+    "tonite": "tonight",
+    "2nite": "tonight",
+    "2day": "today",
+    "2moro": "tomorrow",
+    "2morrow": "tomorrow",
+    "2mrw": "tomorrow",
+}
+_SLANG = re.compile(r"\b(?:" + "|".join(_SLANG_WORDS) + r")\b")
 _HUGE = re.compile(r"\d{7,}")
 
 
@@ -46,4 +56,6 @@ def normalize(text: str) -> str:
     s = _HEDGE_WORDS.sub("~", s)
     s = re.sub(r"~\s*", "~", s)
     s = re.sub(r"\s+", " ", s).strip().rstrip(".")
+    s = _SLANG.sub(lambda m: _SLANG_WORDS[m.group(0)], s)
+    s = _TRAILING_FILLER.sub("", s)
     return _FILLER.sub("", s)

@@ -61,10 +61,16 @@ _NUMBER_WORDS = {
     "eight": 8,
     "nine": 9,
     "ten": 10,
+    "few": 3,
+    "a few": 3,
+    "couple": 2,
+    "couple of": 2,
+    "a couple": 2,
+    "a couple of": 2,
 }
 
 # A count as the regexes of `days` and `ranges` see it: digits or a small number word.
-NUM = r"(\d+|" + "|".join(_NUMBER_WORDS) + r")"
+NUM = r"(\d+|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + r")"
 
 
 @dataclass(frozen=True)
@@ -90,16 +96,16 @@ class Day:
     roll_days: int = 0
 
 
-def _count(word: str) -> int:
+def count_of(word: str) -> int:
     """A count written as digits or a small number word."""
     return int(word) if word.isdigit() else _NUMBER_WORDS[word]
 
 
 def checked_count(word: str, phrase: str) -> int:
     """A count of days or weeks: at least one, and not so many it runs past the horizon."""
-    if len(word) > 6:
+    if word.isdigit() and len(word) > 6:
         raise too_far(phrase)
-    n = _count(word)
+    n = count_of(word)
     if n < 1:
         raise nonsense(phrase)
     if n > MAX_COUNT:
