@@ -58,7 +58,6 @@ class _Value:
     hour: int  # as written, for placing a loose one
     minute: int
     word: str | None = None  # noon, midday, midnight
-    compact: bool = False  # "1030": never a day of the month
 
 
 @dataclass(frozen=True)
@@ -200,7 +199,7 @@ def _group_value(m: re.Match[str], first: int, text: str) -> _Value:
         minutes = {"noon": 720, "midday": 720, "midnight": MINUTES_PER_DAY}[word]
         return _Value(minutes, True, 12, 0, word)
     if c_hour is not None:
-        return replace(_value(c_hour, c_minute, c_meridiem, text), compact=True)
+        return _value(c_hour, c_minute, c_meridiem, text)
     return _value(hour, minute, meridiem, text)
 
 
