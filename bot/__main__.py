@@ -1,9 +1,10 @@
 """The `calbot` command line: serve, doctor, and admin commands for links.
 
-A configuration problem is printed as one list and exits with status 2, never a traceback.
-Admin commands read only the variables they use (`migrate` and `links` just DATABASE_PATH;
-`link` also MATON_API_KEY and MATON_GATEWAY_URL), so they run from any shell on the host;
-a failed admin command says why and exits with status 1.
+A configuration problem (a DATABASE_PATH whose directory does not exist included) is printed
+as one list and exits with status 2, never a traceback. Admin commands read only the
+variables they use (`migrate` and `links` just DATABASE_PATH; `link` also MATON_API_KEY and
+MATON_GATEWAY_URL), so they run from any shell on the host; a failed admin command says why
+and exits with status 1. `links` only reads: a mistyped path is reported, not created.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import logging
 import os
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
 from urllib.parse import urlparse
 
 from bot.config import VARIABLES, ConfigError, Settings, load_settings
@@ -44,14 +47,35 @@ def _variable(name: str) -> str:
     return value or ""
 
 
+def _database_path(path: str) -> str:
+    """`path`, once its directory is known to exist: calbot creates the file, not folders."""
+    folder = Path(path).resolve().parent
+    if not folder.is_dir():
+        problem = (
+            f"DATABASE_PATH is {path}, but its directory {folder} does not exist: "
+            "create the directory (calbot creates the database file in it), or fix the path"
+        )
+        print(ConfigError([problem]), file=sys.stderr)
+        raise SystemExit(2)
+    return path
+
+
+def _version() -> str:
+    try:
+        return version("calbot")
+    except PackageNotFoundError:  # run from a checkout that was never installed
+        return "unknown (not installed)"
+
+
 def serve(port: int | None) -> None:
     from bot import logs
 
     settings = _settings()
+    _database_path(settings.database_path)
     logs.setup(settings)
-    from bot.server import run
+    from bot.server import start
 
-    asyncio.run(run(settings, port=settings.port if port is None else port))
+    start(settings, port=settings.port if port is None else port)
 
 
 def doctor() -> None:
@@ -64,7 +88,7 @@ def migrate() -> None:
     """Apply pending migrations (also done by `calbot serve` at start-up)."""
     from bot.store import Store
 
-    store = Store(_variable("DATABASE_PATH"))
+    store = Store(_database_path(_variable("DATABASE_PATH")))
     pending = store.pending_migrations()
     store.migrate()
     store.close()
@@ -72,14 +96,33 @@ def migrate() -> None:
 
 
 def links() -> None:
+    """One tab-separated line per link on stdout; anything said to a person goes to stderr."""
     from bot.store import Store
 
-    store = Store(_variable("DATABASE_PATH"))
-    store.migrate()
-    for link in store.links():
+    path = _variable("DATABASE_PATH")
+    if not os.path.isfile(path):  # opening the store would create an empty database there
+        print(
+            f"calbot links: there is no database at {path}: check DATABASE_PATH "
+            "(`calbot serve` and `calbot migrate` create it)",
+            file=sys.stderr,
+        )
+        raise SystemExit(1)
+    store = Store(path)
+    try:
+        store.migrate()
+        found = store.links()
+    finally:
+        store.close()
+    for link in found:
         print(
             f"{link.team_id}\t{link.user_id}\t{link.status}\t{link.username or '-'}\t"
             f"{link.email or '-'}\t{link.connection_id}"
+        )
+    if not found:
+        print(
+            f"nobody is linked in {path} yet: people link with /cal connect in Slack, "
+            "or an admin runs `calbot link`",
+            file=sys.stderr,
         )
 
 
@@ -92,7 +135,7 @@ def link(team_id: str | None, user_id: str, connection_id: str) -> None:
 
     api_key = _variable("MATON_API_KEY")
     gateway = _variable("MATON_GATEWAY_URL").rstrip("/")
-    store = Store(_variable("DATABASE_PATH"))
+    store = Store(_database_path(_variable("DATABASE_PATH")))
 
     async def run() -> None:
         async with make_http_client() as http:
@@ -124,6 +167,7 @@ def link(team_id: str | None, user_id: str, connection_id: str) -> None:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="calbot", description="Cal.com for Slack, through Maton.")
+    parser.add_argument("--version", action="version", version=f"calbot {_version()}")
     sub = parser.add_subparsers(dest="command", required=True)
     serve_parser = sub.add_parser(
         "serve", help="run the bot (Socket Mode when SLACK_APP_TOKEN is set)"

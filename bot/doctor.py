@@ -33,6 +33,7 @@ from bot.calcom.errors import BadApiKey, CalcomError
 from bot.config import ConfigError, Settings, load_settings
 from bot.slack.install import BOT_SCOPES, INSTALL_PATH
 from bot.store import migrations
+from bot.unreachable import causes, why_unreachable
 
 TIMEOUT = 5.0
 PROBE_CODE = "calbot-doctor-probe"  # an OAuth code Slack cannot know: only the credentials count
@@ -129,6 +130,12 @@ def check_database(settings: Settings) -> list[Finding]:
     return [_ok("database", f"{path} is writable and migrated")]
 
 
+def _slack_unreachable(check: str, settings: Settings, exc: BaseException) -> Finding:
+    url = settings.slack_api_url
+    unset = "" if "slack.com" in url else " (unset SLACK_API_URL to use Slack itself)"
+    return _fail(check, f"cannot reach Slack at {url}: {why_unreachable(url, exc, TIMEOUT)}{unset}")
+
+
 def _scopes(response: Any) -> set[str]:
     headers = {str(k).lower(): v for k, v in (response.headers or {}).items()}
     value = headers.get("x-oauth-scopes") or ""
@@ -154,7 +161,7 @@ async def _check_bot_token(settings: Settings, token: str, check: str, fix: str)
         why = _TOKEN_FIXES.get(error, "Slack refused it")
         return [_fail(check, f"auth.test says {error}: {why}; {fix}")]
     except Exception as exc:
-        return [_fail(check, f"cannot reach Slack at {settings.slack_api_url} ({exc!r})")]
+        return [_slack_unreachable(check, settings, exc)]
     where = (
         f"bot user {response.get('user_id')} in {response.get('team')} ({response.get('team_id')})"
     )
@@ -191,7 +198,7 @@ async def _check_oauth_client(settings: Settings) -> list[Finding]:
             )
         ]
     except Exception as exc:
-        return [_fail("slack oauth", f"cannot reach Slack at {settings.slack_api_url} ({exc!r})")]
+        return [_slack_unreachable("slack oauth", settings, exc)]
     return [_ok("slack oauth", "SLACK_CLIENT_ID and SLACK_CLIENT_SECRET accepted")]
 
 
@@ -260,7 +267,7 @@ async def _check_app_token(settings: Settings) -> list[Finding]:
             )
         ]
     except Exception as exc:
-        return [_fail("slack socket mode", f"cannot reach Slack ({exc!r})")]
+        return [_slack_unreachable("slack socket mode", settings, exc)]
     return [_ok("slack socket mode", "SLACK_APP_TOKEN opens a Socket Mode connection")]
 
 
@@ -279,10 +286,14 @@ async def check_maton(settings: Settings, http: httpx.AsyncClient) -> list[Findi
             )
         ]
     except (CalcomError, httpx.HTTPError) as exc:
+        url = settings.maton_ctrl_url
+        if any(isinstance(c, httpx.TransportError) for c in causes(exc)):
+            why = why_unreachable(url, exc, TIMEOUT)
+            return [_fail("maton", f"cannot reach Maton at {url}: {why}")]
         return [
             _fail(
                 "maton",
-                f"listing connections at {settings.maton_ctrl_url} failed ({exc!r}): "
+                f"listing connections at {settings.maton_ctrl_url} failed ({exc}): "
                 "check MATON_CTRL_URL and this server's outbound network",
             )
         ]
@@ -302,11 +313,12 @@ async def check_public_url(settings: Settings, http: httpx.AsyncClient) -> list[
     try:
         response = await http.get(url, timeout=TIMEOUT)
     except httpx.HTTPError as exc:
+        why = why_unreachable(url, exc, TIMEOUT)
         return [
             _fail(
                 "public url",
-                f"nothing answers {url} ({type(exc).__name__}): start `calbot serve` there, "
-                "or set PUBLIC_URL to the external address that reaches it",
+                f"nothing answers {url}: {why}; start `calbot serve` there, or set "
+                "PUBLIC_URL to the external address that reaches it",
             )
         ]
     try:

@@ -1,8 +1,8 @@
 """The process-wide objects every part of calbot shares, built once.
 
 One pooled HTTP client for the gateway, one database handle, the caches, the clock
-(injected by tests), and the set of background tasks that listeners hand their work
-to after acking, so shutdown can wait for them.
+(injected by tests), the admission queue of work handed off after the ack and the set
+of its tasks (so shutdown can wait for them), and one Slack HTTP session per workspace.
 """
 
 from __future__ import annotations
@@ -15,16 +15,20 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
+import aiohttp
 from slack_sdk.oauth.installation_store.sqlite3 import SQLite3InstallationStore
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.admission import Admission
+from bot.budget import ACTION_BUDGET
 from bot.cache import TTLCache
 from bot.calcom.client import CalcomClient
 from bot.calcom.connections import MatonConnections
+from bot.calcom.pool import GatewayPool
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
 from bot.installations import installation_store
+from bot.slackweb import web_client
 from bot.store import Store
 
 log = logging.getLogger("calbot")
@@ -35,6 +39,16 @@ Clock = Callable[[], datetime]
 SHUTDOWN_SECONDS = 10.0
 # Of those, what is kept back for cancelling the work still running and closing.
 CANCEL_GRACE = 0.5
+# An answer not ready this long after the click gets an interim line (bot/slack/context.py).
+INTERIM_AFTER = 0.8
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def utc_now() -> datetime:
@@ -53,7 +67,7 @@ class NotInstalled(LookupError):
 class Runtime:
     settings: Settings
     store: Store
-    http: httpx.AsyncClient
+    http: GatewayPool
     calcom: CalcomClient
     connections: MatonConnections
     clock: Clock = utc_now
@@ -63,9 +77,13 @@ class Runtime:
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
+    admission: Admission = field(default_factory=Admission)
+    budget_seconds: float = ACTION_BUDGET  # from a click to its final answer
+    interim_after: float = INTERIM_AFTER
     _tasks: set[asyncio.Task[Any]] = field(default_factory=set)
     _work_deadline: float | None = None  # time.monotonic(); set once shutdown begins
     _slack_clients: dict[str, AsyncWebClient] = field(default_factory=dict)
+    _slack_sessions: dict[str, aiohttp.ClientSession] = field(default_factory=dict)
     _locks: dict[tuple[str, ...], asyncio.Lock] = field(default_factory=dict)
 
     @classmethod
@@ -124,9 +142,21 @@ class Runtime:
             token = bot.bot_token
         client = self._slack_clients.get(team_id)
         if client is None or client.token != token:
-            client = AsyncWebClient(base_url=self.settings.slack_api_url, token=token)
+            client = web_client(self.settings.slack_api_url, token)
             self._slack_clients[team_id] = client
+        if client.session is None and _in_event_loop():
+            client.session = self.slack_session(team_id)
         return client
+
+    def slack_session(self, team_id: str = "") -> aiohttp.ClientSession:
+        """The workspace's one HTTP session to Slack (Web API and response URLs), made on
+        first use inside the event loop; single-workspace mode has one for everything."""
+        key = team_id if self.installations is not None else ""
+        session = self._slack_sessions.get(key)
+        if session is None or session.closed:
+            session = aiohttp.ClientSession()
+            self._slack_sessions[key] = session
+        return session
 
     def forget_installation(self, team_id: str) -> None:
         """Drop the team's installation (multi-workspace mode) and its cached client."""
@@ -173,4 +203,7 @@ class Runtime:
     async def close(self) -> None:
         """Release the HTTP pool and the database; `drain` first, this does not wait."""
         await self.http.aclose()
+        for session in self._slack_sessions.values():
+            await session.close()
+        self._slack_sessions.clear()
         self.store.close()

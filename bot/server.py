@@ -11,6 +11,10 @@ waits only until its deadline, so the whole shutdown takes at most `SHUTDOWN_SEC
 (10 s) however long any stage would have liked. uvicorn on its own re-raises the signal
 after its graceful shutdown, which would end a clean drain with status 143;
 `CalbotServer` keeps the exit clean.
+
+The event loop is uvloop's (installed with `uvicorn[standard]`) when it is there: `start`
+picks it, since uvicorn only does when it creates the loop itself, and calbot runs its own
+(Socket Mode shares it).
 """
 
 from __future__ import annotations
@@ -79,6 +83,25 @@ class CalbotServer(uvicorn.Server):
         await super().shutdown(sockets)
 
 
+def loop_factory(loop: str = "auto") -> Callable[[], asyncio.AbstractEventLoop] | None:
+    """uvloop's loop for "auto" (when installed) or "uvloop"; None (asyncio's) otherwise."""
+    if loop == "asyncio":
+        return None
+    try:
+        import uvloop
+    except ImportError:
+        if loop == "uvloop":
+            raise
+        return None
+    return uvloop.new_event_loop
+
+
+def start(settings: Settings, *, port: int, loop: str = "auto") -> None:
+    """Run calbot until a signal stops it (`calbot serve`)."""
+    with asyncio.Runner(loop_factory=loop_factory(loop)) as runner:
+        runner.run(run(settings, port=port))
+
+
 async def run(settings: Settings, *, port: int) -> None:
     from bot.when import warm_up
 
@@ -103,6 +126,7 @@ async def run(settings: Settings, *, port: int) -> None:
         log.info("Socket Mode connected; HTTP routes on port %s", port)
     else:
         log.info("HTTP mode: Slack requests on port %s at /slack/events", port)
+    log.info("event loop: %s", type(asyncio.get_running_loop()).__module__.split(".")[0])
 
     async def stop_socket_mode() -> None:
         if socket_mode is not None:

@@ -47,6 +47,7 @@ def create_app(rt: Runtime) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        bolt.client.session = rt.slack_session()  # one HTTP session, made inside the loop
         notifier.start()
         yield
         # The shutdown's one deadline (bot/runtime.py), started by SIGTERM or else now,

@@ -140,16 +140,36 @@ class SlackDriver:
         return self.interact(payload)
 
     def replies(self, sent: Sent, *, count: int = 1, timeout: float = 5) -> list[dict[str, Any]]:
-        """Wait for `count` replies to `sent`'s response URL; return them all."""
+        """Wait for `count` answers to `sent`'s response URL; return them all.
+
+        Interim lines ("Looking up free times…", shown when an answer is slow, whatever the
+        machine's load) are left out: see `interims` for those."""
         url_id = sent.response_url.rsplit("/", 1)[1]
-        self.slack.wait_for(
-            "response_url", lambda c: c.url_id == url_id, count=count, timeout=timeout
-        )
-        return [c.args for c in self.slack.calls_to("response_url") if c.url_id == url_id]
+
+        def answer(c: Any) -> bool:
+            return c.url_id == url_id and not is_interim(c.args)
+
+        self.slack.wait_for("response_url", answer, count=count, timeout=timeout)
+        return [c.args for c in self.slack.calls_to("response_url") if answer(c)]
+
+    def interims(self, sent: Sent, *, timeout: float = 5) -> list[dict[str, Any]]:
+        """Wait for the interim line on `sent`'s response URL; the ones posted so far."""
+        url_id = sent.response_url.rsplit("/", 1)[1]
+
+        def interim(c: Any) -> bool:
+            return c.url_id == url_id and is_interim(c.args)
+
+        self.slack.wait_for("response_url", interim, timeout=timeout)
+        return [c.args for c in self.slack.calls_to("response_url") if interim(c)]
 
     def reply(self, sent: Sent, *, timeout: float = 5) -> dict[str, Any]:
         """The bot's first reply to `sent`."""
         return self.replies(sent, timeout=timeout)[0]
+
+
+def is_interim(payload: dict[str, Any]) -> bool:
+    """An interim progress line (bot/blocks/progress.py)."""
+    return str(payload.get("text") or "").startswith(":hourglass_flowing_sand:")
 
 
 def _nodes(node: Any) -> list[dict[str, Any]]:

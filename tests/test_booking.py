@@ -202,6 +202,7 @@ def test_picker_buttons_belong_to_who_asked(bot: Bot, calcom: CalcomEmulator, sa
 
 def test_types_lists_with_book_buttons(bot: Bot, sam) -> None:
     reply = bot.slack.reply(bot.slack.command("types"))
+    assert reply["text"] == "Your event types"  # not "Event types of you"
     assert "cal.com/sam/30min" in text_of(reply)
     books = [a for a in action_ids(reply) if a.startswith("book_type:")]
     picker = press(bot, button(reply, books[0]))

@@ -138,3 +138,72 @@ def test_link_without_the_maton_key_lists_what_is_missing(
     status, _, err = run(["link", "--team", "T111", "U1", "conn-1"], capsys)
     assert status == 2 and "MATON_API_KEY is missing" in err
     assert not admin_env.exists()
+
+
+# ------------------------------------------------------------ mistakes an operator makes
+
+
+def test_version_is_the_installed_package_version() -> None:
+    import tomllib
+
+    pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
+    done = calbot("--version")
+    assert (done.returncode, done.stdout) == (0, f"calbot {pyproject['project']['version']}\n")
+
+
+@pytest.mark.parametrize("command", ["migrate", "serve", "link"])
+def test_a_database_in_a_missing_directory_is_a_clear_error(
+    command: str, tmp_path: Path, calcom: CalcomEmulator
+) -> None:
+    missing = tmp_path / "no" / "such" / "calbot.db"
+    env = {
+        "DATABASE_PATH": str(missing),
+        "SLACK_BOT_TOKEN": "xoxb-1",
+        "SLACK_SIGNING_SECRET": "s" * 32,
+        "MATON_API_KEY": MATON_KEY,
+        "MATON_GATEWAY_URL": calcom.base_url or "",
+    }
+    args = ["link", "--team", "T1", "U1", "conn-1"] if command == "link" else [command]
+    done = calbot(*args, **env)
+    assert done.returncode == 2, done.stderr
+    assert f"directory {missing.parent} does not exist" in done.stderr
+    assert "create the directory" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "no").exists()
+
+
+def test_links_with_a_mistyped_database_path_creates_nothing(tmp_path: Path) -> None:
+    typo = tmp_path / "calbto.db"
+    done = calbot("links", DATABASE_PATH=str(typo))
+    assert done.returncode == 1
+    assert done.stdout == ""
+    assert f"there is no database at {typo}: check DATABASE_PATH" in done.stderr
+    assert not typo.exists()
+    assert list(tmp_path.iterdir()) == []  # no -wal, no -shm either
+
+
+def test_links_says_when_nobody_is_linked(tmp_path: Path) -> None:
+    database = tmp_path / "calbot.db"
+    assert calbot("migrate", DATABASE_PATH=str(database)).returncode == 0
+    done = calbot("links", DATABASE_PATH=str(database))
+    assert done.returncode == 0
+    assert done.stdout == ""  # stdout stays one line per link, for scripts
+    assert "nobody is linked" in done.stderr and "/cal connect" in done.stderr
+
+
+def test_a_test_run_prints_no_deprecation_warning_from_slack_sdk() -> None:
+    """slack_sdk's OAuth call warns on aiohttp 3.14 (BasicAuth); pyproject filters exactly
+    that warning. A child pytest runs a test that makes the call and prints its summary."""
+    repo = Path(__file__).resolve().parents[1]
+    oauth = "tests/test_doctor.py::test_multi_workspace_checks_the_client_and_every_installation"
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", oauth],
+        cwd=repo,
+        env=child_env(),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "1 passed" in done.stdout
+    assert "Warning" not in done.stdout + done.stderr

@@ -84,7 +84,7 @@ BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, 
         {"PUBLIC_URL": "http://127.0.0.1:9"},
         None,
         "public url",
-        "nothing answers",
+        "nothing answers http://127.0.0.1:9/healthz: 127.0.0.1 refused the connection",
     ),
 ]
 
@@ -223,3 +223,37 @@ def test_calbot_doctor_command_exits_non_zero_on_failure(good_env: dict) -> None
     assert done.returncode == 1, done.stdout + done.stderr
     assert "FAIL  maton: MATON_API_KEY was refused" in done.stdout
     assert "ok    slack: " in done.stdout
+
+
+OFFLINE_DNS = Path(__file__).resolve().parent / "offline_dns"
+
+
+def test_slack_unreachable_says_what_to_check_without_a_library_dump(good_env: dict) -> None:
+    """A Slack URL whose name does not resolve, and one where nothing listens: each check
+    that talks to Slack says so in words and names what to check."""
+    for url, says in (
+        ("http://slack.calbot-test.invalid/api/", "does not resolve"),
+        ("http://127.0.0.1:9/api/", "refused the connection"),
+    ):
+        env = child_env(**{**good_env, "SLACK_API_URL": url, "SLACK_APP_TOKEN": "xapp-1-x"})
+        env["PYTHONPATH"] = f"{OFFLINE_DNS}:{env['PYTHONPATH']}"
+        done = subprocess.run(
+            [str(CALBOT), "doctor"], env=env, capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 1, done.stdout + done.stderr
+        slack = [x for x in done.stdout.splitlines() if x.startswith("FAIL  slack")]
+        assert len(slack) == 2, done.stdout  # the bot token and the Socket Mode token
+        for line in slack:
+            assert f"cannot reach Slack at {url}: " in line and says in line, line
+            assert "unset SLACK_API_URL" in line
+        assert "Error(" not in done.stdout and "Traceback" not in done.stderr
+        assert "ClientConnector" not in done.stdout + done.stderr
+        assert "ok    maton" in done.stdout  # only Slack is named
+
+
+def test_maton_unreachable_says_what_to_check(good_env: dict) -> None:
+    status, lines = run_doctor({**good_env, "MATON_CTRL_URL": "http://127.0.0.1:9"})
+    assert status == 1
+    line = next(x for x in lines if x.split()[1] == "maton:")
+    assert line.startswith("FAIL  maton: cannot reach Maton at http://127.0.0.1:9: ")
+    assert "refused the connection" in line and "Error(" not in line

@@ -292,6 +292,11 @@ def served(tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator) -> Iter
     process.proc.wait(timeout=10)
 
 
+def test_serve_runs_on_uvloop(served: Process) -> None:
+    """uvicorn[standard] brings uvloop; `calbot serve` runs its own loop, so it must pick it."""
+    served.wait_for_line(r"event loop: uvloop")
+
+
 def test_sigterm_finishes_work_in_flight_then_exits_0_within_10_s(
     served: Process, calcom: CalcomEmulator, slack: SlackEmulator
 ) -> None:

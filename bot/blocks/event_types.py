@@ -16,11 +16,14 @@ def booking_link(username: str | None, event_type: EventType) -> str:
 
 
 def type_list(
-    types: list[EventType], *, owner_name: str, username: str | None, host_user_id: str
+    types: list[EventType], *, owner_name: str | None, username: str | None, host_user_id: str
 ) -> dict[str, Any]:
-    """Each visible event type with its length, booking link and a Book button."""
+    """Each visible event type with its length, booking link and a Book button.
+
+    `owner_name` is None for the caller's own types."""
     visible = [t for t in types if not t.hidden]
-    blocks = [section(f"*Event types of {owner_name}*")]
+    heading = "Your event types" if owner_name is None else f"Event types of {owner_name}"
+    blocks = [section(f"*{heading}*")]
     if not visible:
         blocks.append(section("No public event types yet."))
     for event_type in visible[:40]:
@@ -39,7 +42,7 @@ def type_list(
             )
         )
     blocks.append(context("Book one here, or share its link."))
-    return message(f"Event types of {owner_name}", blocks)
+    return message(heading, blocks)
 
 
 def choose_type(intent_id: str, query: str, candidates: list[EventType]) -> dict[str, Any]:

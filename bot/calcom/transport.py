@@ -19,6 +19,11 @@ Retry policy (at most ``MAX_TRIES`` attempts and ``MAX_WAIT`` seconds of sleepin
 
 A POST or PATCH that fails after it may have reached Cal.com (read timeout, 502-504) raises
 ``UpstreamFailure`` with ``maybe_applied=True``: the user is told to check before retrying.
+
+Inside a user action (``bot.budget``) every try and every wait fits in what is left of the
+action's budget: a try's timeouts are cut to it, a back-off that would outlast it is not
+taken, and when nothing is left ``OutOfTime`` is raised. Background work has no budget
+and keeps the full policy above.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from typing import Any, Literal
 
 import httpx
 
+from bot import budget
 from bot.calcom.errors import (
     BadApiKey,
     CalcomError,
@@ -44,6 +50,8 @@ from bot.calcom.errors import (
     UpstreamFailure,
     scrub,
 )
+from bot.calcom.pool import CONNECT_TIMEOUT, READ_TIMEOUT
+from bot.calcom.pool import make_http_client as make_http_client  # re-exported
 
 log = logging.getLogger("calbot.calcom")
 
@@ -51,8 +59,7 @@ MAX_TRIES = 3
 MAX_WAIT = 10.0  # seconds of sleeping between tries, in all
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 RETRY_STATUSES = frozenset({502, 503, 504})
-CONNECT_TIMEOUT = 5.0
-READ_TIMEOUT = 15.0
+MIN_TRY = 0.25  # seconds of budget below which another try is not worth starting
 
 Plane = Literal["gateway", "ctrl"]
 Sleep = Callable[[float], Awaitable[Any]]
@@ -62,18 +69,28 @@ Clock = Callable[[], float]
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 
-def make_http_client(
-    *, connect: float = CONNECT_TIMEOUT, read: float = READ_TIMEOUT
-) -> httpx.AsyncClient:
-    """The process's one pooled HTTP client for Maton (gateway and control plane).
+class OutOfTime(UpstreamFailure):
+    """The user action's time budget ran out before Cal.com answered (bot/budget.py)."""
 
-    Connect 5 s, read 15 s; build it once per process and close it on shutdown.
-    """
-    return httpx.AsyncClient(
-        timeout=httpx.Timeout(read, connect=connect, write=read, pool=connect),
-        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20, keepalive_expiry=30),
-        headers={"User-Agent": "calbot/0.1"},
-        follow_redirects=False,
+    @property
+    def user_message(self) -> str:
+        if self.maybe_applied:
+            return super().user_message
+        return (
+            "Cal.com is taking too long to answer, so I stopped waiting; nothing was changed. "
+            "Please try again in a minute."
+        )
+
+
+def _within_budget(timeout: httpx.Timeout | None, left: float) -> httpx.Timeout:
+    """`timeout` (or the client's defaults) with every phase cut to `left` seconds."""
+    base = timeout or httpx.Timeout(READ_TIMEOUT, connect=CONNECT_TIMEOUT, pool=CONNECT_TIMEOUT)
+
+    def cut(value: float | None) -> float:
+        return left if value is None else min(value, left)
+
+    return httpx.Timeout(
+        connect=cut(base.connect), read=cut(base.read), write=cut(base.write), pool=cut(base.pool)
     )
 
 
@@ -237,6 +254,19 @@ class Transport:
     def __repr__(self) -> str:
         return f"Transport({self._plane}, {self._base!r})"
 
+    @staticmethod
+    def _may_wait(waited: float, delay: float) -> bool:
+        """Whether a back-off of `delay` fits the policy's total and the action's budget."""
+        if waited + delay > MAX_WAIT:
+            return False
+        left = budget.remaining()
+        return left is None or delay + MIN_TRY <= left
+
+    @staticmethod
+    def _out_of_time() -> bool:
+        left = budget.remaining()
+        return left is not None and left < MIN_TRY
+
     def _error(self, response: httpx.Response) -> CalcomError:
         """The exception an error answer means, with our key scrubbed from its text."""
         return error_for(
@@ -270,8 +300,19 @@ class Transport:
         attempt = 0
         waited = 0.0
         ambiguous = False  # an earlier try may have reached the server
+        changes = method not in IDEMPOTENT
         while True:
             attempt += 1
+            left = budget.remaining()
+            if left is not None:
+                if left < MIN_TRY:
+                    raise OutOfTime(
+                        f"{method} {path}: the action's time budget ran out",
+                        maybe_applied=changes and ambiguous,
+                    )
+                kwargs["timeout"] = _within_budget(self._timeout, left)
+            if changes:
+                budget.note_change()
             started = self._clock()
             try:
                 response = await self._http.request(method, url, **kwargs)
@@ -279,17 +320,18 @@ class Transport:
                 ms = (self._clock() - started) * 1000
                 log.debug("%s %s -> %s in %.0f ms", method, path, type(exc).__name__, ms)
                 not_sent = isinstance(exc, _NOT_SENT)
+                ambiguous = ambiguous or not not_sent
                 if (not_sent or method in IDEMPOTENT) and attempt < MAX_TRIES:
                     delay = _backoff(attempt, 0.5)
-                    if waited + delay <= MAX_WAIT:
-                        ambiguous = ambiguous or not not_sent
+                    if self._may_wait(waited, delay):
                         waited += delay
                         await self._sleep(delay)
                         continue
                 what = "timed out" if isinstance(exc, httpx.TimeoutException) else "failed"
-                raise UpstreamFailure(
+                failure = OutOfTime if self._out_of_time() else UpstreamFailure
+                raise failure(
                     f"{method} {path} {what}: {type(exc).__name__}",
-                    maybe_applied=method not in IDEMPOTENT and not not_sent,
+                    maybe_applied=changes and ambiguous,
                 ) from exc
 
             ms = (self._clock() - started) * 1000
@@ -301,7 +343,7 @@ class Transport:
             if status == 429:
                 hinted = retry_after_seconds(response.headers)
                 delay = hinted if hinted is not None else _backoff(attempt, 1.0)
-                if attempt < MAX_TRIES and waited + delay <= MAX_WAIT:
+                if attempt < MAX_TRIES and self._may_wait(waited, delay):
                     waited += delay
                     await self._sleep(delay)
                     continue
@@ -310,7 +352,7 @@ class Transport:
 
             if status in RETRY_STATUSES and method in IDEMPOTENT and attempt < MAX_TRIES:
                 delay = _backoff(attempt, 0.5)
-                if waited + delay <= MAX_WAIT:
+                if self._may_wait(waited, delay):
                     ambiguous = True
                     waited += delay
                     await self._sleep(delay)

@@ -9,6 +9,7 @@ share the database file.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -20,8 +21,11 @@ from bot.models import Subscription
 
 
 def _subscriptions(db: sqlite_utils.Database, where: str, args: list[Any]) -> list[Subscription]:
-    rows = db["subscriptions"].rows_where(where, args, order_by="id")
-    return [Subscription.from_row(r) for r in rows]
+    # a plain select: sqlite-utils' rows_where first asks sqlite_master three times
+    # (views, then tables), which tripled the webhook endpoint's statements
+    cursor = db.execute(f"select * from subscriptions where {where} order by id", args)
+    names = [column[0] for column in cursor.description]
+    return [Subscription.from_row(dict(zip(names, row, strict=True))) for row in cursor]
 
 
 def subscription_by_token(db: sqlite_utils.Database, token: str) -> Subscription | None:
@@ -142,14 +146,18 @@ def enqueue(
     return cursor.lastrowid
 
 
-def claim_next(db: sqlite_utils.Database, now: float, lease_until: float) -> OutboxRow | None:
-    """Take the oldest due row, or one whose claimer died (lease over), in one statement."""
+def claim_next(
+    db: sqlite_utils.Database, now: float, lease_until: float, skip: Collection[str] = ()
+) -> OutboxRow | None:
+    """Take the oldest due row, or one whose claimer died (lease over), in one statement;
+    rows of the subscription tokens in `skip` (their channel is busy) are left for later."""
+    others = f"and token not in ({', '.join('?' * len(skip))}) " if skip else ""
     row = db.execute(
         f"update outbox set status = 'posting', lease_until = ?, attempts = attempts + 1 "
-        f"where id = (select id from outbox where (status = 'pending' and next_attempt_at <= ?) "
-        f"or (status = 'posting' and lease_until <= ?) order by id limit 1) "
+        f"where id = (select id from outbox where ((status = 'pending' and next_attempt_at <= ?) "
+        f"or (status = 'posting' and lease_until <= ?)) {others}order by id limit 1) "
         f"returning {_COLUMNS}",
-        [lease_until, now, now],
+        [lease_until, now, now, *skip],
     ).fetchall()  # exhausting the cursor ends the statement, and with it the write lock
     return OutboxRow(*row[0]) if row else None
 

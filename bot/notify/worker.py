@@ -2,7 +2,10 @@
 
 One task per process, started and stopped by the web app's lifespan. It claims the oldest
 due row in one UPDATE (with a lease, so a second process or a restart after a crash takes
-over a row whose claimer died), renders it, and posts it with `rt.slack_client(team)`:
+over a row whose claimer died), renders it, and posts it with `rt.slack_client(team)`
+(one HTTP session per workspace). Posts to different channels run side by side, each
+channel in order and at Slack's pace of about one a second (`bot/notify/lanes.py`), so a
+busy channel never holds up the others:
 
 - posted → `sent`, with the message's channel and ts (Confirm/Decline edit it later);
 - Slack 429 → due again after `Retry-After`; 5xx, network errors, timeouts → due again
@@ -27,6 +30,7 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any
@@ -37,6 +41,7 @@ from bot import logs
 from bot.blocks import notifications
 from bot.models import Subscription
 from bot.notify import events, tables
+from bot.notify.lanes import Lanes
 from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
 
@@ -52,6 +57,7 @@ LEASE = 120.0  # a claimed row is taken over when its claimer has not finished b
 IDLE_POLL = 30.0  # real seconds: a safety net only, new rows wake the worker
 KEEP_FINISHED = 7 * 24 * 3600.0  # dedupe keys outlive Cal.com's retries by far
 PRUNE_EVERY = 3600.0
+DISPATCH_GAP = 0.02  # real seconds between two looks for due rows, at most one look per gap
 CANCEL_GRACE = 10.0  # how long a plain cancellation waits for a reschedule to explain it
 BROKEN = frozenset({"channel_not_found", "not_in_channel", "is_archived"})
 TRANSIENT = frozenset(
@@ -76,7 +82,8 @@ def backoff(attempts: int) -> float:
 
 def classify(error: SlackApiError) -> Outcome:
     response = error.response
-    code = str(response.get("error") or f"http_{response.status_code}")
+    data = response.data if isinstance(response.data, dict) else {}  # a proxy's HTML 502...
+    code = str(data.get("error") or f"http_{response.status_code}")
     if response.status_code == 429:
         after = next(
             (v for k, v in (response.headers or {}).items() if k.lower() == "retry-after"), None
@@ -97,6 +104,10 @@ class Notifier:
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self._pruned_at = 0.0
+        # channels post side by side, each at Slack's pace; a finished post looks again
+        self.lanes = Lanes(on_done=self.wake)
+        self._dispatched = 0.0  # time.monotonic() of the last look for due rows
+        self._targets: dict[str, str] = {}  # subscription token -> the channel it posts to
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -115,27 +126,55 @@ class Notifier:
         task, self._task = self._task, None
         if task is None:
             return
+        started = asyncio.get_running_loop().time()
         done, _ = await asyncio.wait({task}, timeout=timeout)
         if not done:
             task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await task
+        posts = self.lanes.tasks
+        if posts:
+            left = max(0.0, timeout - (asyncio.get_running_loop().time() - started))
+            _, pending = await asyncio.wait(posts, timeout=left)
+            for post in pending:
+                post.cancel()  # its row is released, for the next start
+            if pending:
+                await asyncio.wait(pending, timeout=1)
 
     async def _run(self) -> None:
         while not self._stopping:
             self._wake.clear()  # before looking, so a row stored meanwhile is not missed
             try:
-                worked = await self.step()
+                self._dispatch_due()
             except Exception:
                 log.exception("notifier: a step failed")
-                worked = False
-            if not worked and not self._stopping:
+            if not self._stopping:
                 await self._idle()
+
+    def _dispatch_due(self) -> None:
+        """Claim due rows and start each in its channel's lane (bot/notify/lanes.py), while
+        there is room; rows for channels whose lane is busy stay unclaimed for now."""
+        db = self.rt.store.db
+        while not self.lanes.full:
+            now = self._now()
+            busy = self.lanes.busy()
+            skip = [token for token, target in self._targets.items() if target in busy]
+            row = tables.claim_next(db, now, now + LEASE, skip)
+            if row is None:
+                self._prune(now)
+                return
+            sub = tables.subscription_by_token(db, row.token)
+            target = sub.target if sub is not None else f"row-{row.id}"
+            if sub is not None:
+                self._targets[row.token] = target
+            self.lanes.run(f"{row.team_id}:{target}", lambda row=row: self._handle(row))
 
     async def _idle(self) -> None:
         """Until woken, or the next retry falls due (by the injected sleep)."""
-        due = tables.earliest_due(self.rt.store.db)
         waits = [asyncio.ensure_future(self._wake.wait())]
+        # While posts are in flight, each one's end wakes us (and their own rows' leases are
+        # not due): sleeping towards a lease would only spin, or move a test's clock.
+        due = None if self.lanes.tasks else tables.earliest_due(self.rt.store.db)
         if due is not None:
             waits.append(asyncio.ensure_future(self.sleep(max(0.0, due - self._now()))))
         try:
@@ -143,6 +182,12 @@ class Notifier:
         finally:
             for wait in waits:
                 wait.cancel()
+        # A burst of deliveries wakes us once per row: look at most every DISPATCH_GAP
+        # seconds (real time), so one pass claims what many wakes announced.
+        gap = self._dispatched + DISPATCH_GAP - time.monotonic()
+        if gap > 0 and not self._stopping:
+            await asyncio.sleep(gap)
+        self._dispatched = time.monotonic()
 
     def _now(self) -> float:
         return self.rt.clock().timestamp()
@@ -150,13 +195,19 @@ class Notifier:
     # --- one row ------------------------------------------------------------------------
 
     async def step(self) -> bool:
-        """Deliver the next due row; False when none is due."""
+        """Deliver the next due row, here and now; False when none is due."""
         db = self.rt.store.db
         now = self._now()
         row = tables.claim_next(db, now, now + LEASE)
         if row is None:
             self._prune(now)
             return False
+        await self._handle(row)
+        return True
+
+    async def _handle(self, row: OutboxRow) -> None:
+        """Deliver one claimed row and tell the observers; a cancelled post releases it."""
+        db = self.rt.store.db
         try:
             with logs.request_ref(f"outbox-{row.id}"):
                 state = await self._deliver(row)
@@ -169,7 +220,6 @@ class Notifier:
             state = "failed"
         for observe in self.observers:
             observe(row.id, state)
-        return True
 
     async def _deliver(self, row: OutboxRow) -> str:
         """Post one claimed row; the state it is left in (sent, pending, failed, skipped, held)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from slack_bolt.async_app import AsyncApp
-from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.logs import bolt_logger
 from bot.runtime import Runtime
@@ -22,6 +21,7 @@ from bot.slack import (
     requestlog,
     shortcuts,
 )
+from bot.slackweb import web_client
 
 
 def build_app(rt: Runtime) -> AsyncApp:
@@ -34,7 +34,9 @@ def build_app(rt: Runtime) -> AsyncApp:
     settings = rt.settings
     # Multi-workspace mode: no fixed token; each request's comes from its installation.
     token = None if settings.oauth else settings.slack_bot_token
-    client = AsyncWebClient(base_url=settings.slack_api_url, token=token)
+    # Slack's 429 retried within the action's budget; its HTTP session is attached at
+    # start-up (bot/web.py), and Bolt's per-request clients share both (bot/slackweb.py).
+    client = web_client(settings.slack_api_url, token, interactive=True)
     app = AsyncApp(
         client=client,
         signing_secret=settings.slack_signing_secret,

@@ -43,7 +43,7 @@ async def show_types(turn: Turn, command: grammar.Types) -> None:
     caller = turn.caller
     host = await booking.host_link(turn.rt, caller.team_id, caller.user_id, command.user_id)
     types = await event_types.event_types_of(turn.rt, host)
-    owner = "you" if host.user_id == caller.user_id else (host.name or f"<@{host.user_id}>")
+    owner = None if host.user_id == caller.user_id else (host.name or f"<@{host.user_id}>")
     await turn.reply(
         type_blocks.type_list(
             types, owner_name=owner, username=host.username, host_user_id=host.user_id

@@ -183,6 +183,7 @@ class SlackEmulator:
         self.tokens: dict[str, str] = {}  # bot token -> team id
         self.revoked_tokens: set[str] = set()
         self.app_tokens: set[str] = set()  # app-level tokens (xapp-) for Socket Mode
+        self.socket_mode: Any = None  # a SocketModeEmulator, once attached
 
         self._failures: dict[str, deque[_Failure]] = {}
         self._triggers: dict[str, _Trigger] = {}
@@ -283,6 +284,12 @@ class SlackEmulator:
         """An app-level token ``apps.connections.open`` accepts (Socket Mode)."""
         with self._lock:
             self.app_tokens.add(token)
+
+    def attach_socket_mode(self, socket_mode: Any) -> None:
+        """``apps.connections.open`` then answers with ``socket_mode.new_url()``
+        (tests/emulators/socketmode.py); unattached, with a URL nothing serves."""
+        with self._lock:
+            self.socket_mode = socket_mode
 
     def revoke_token(self, token: str) -> None:
         """Later calls with ``token`` answer ``token_revoked`` (an uninstalled app)."""
@@ -1298,13 +1305,15 @@ class SlackEmulator:
     # ------------------------------------------------------------------ methods: OAuth
 
     def _apps_connections_open(self, ctx: _Ctx) -> dict[str, Any]:
-        """Socket Mode's WebSocket URL; only app-level tokens may ask (no socket is served)."""
+        """Socket Mode's WebSocket URL; only app-level tokens may ask."""
         if not ctx.token:
             raise SlackError("not_authed")
         if ctx.token in self.tokens:
             raise SlackError("not_allowed_token_type")
         if ctx.token not in self.app_tokens:
             raise SlackError("invalid_auth")
+        if self.socket_mode is not None:
+            return {"ok": True, "url": self.socket_mode.new_url()}
         return {
             "ok": True,
             "url": f"wss://wss.emulator.invalid/link/?ticket={secrets.token_hex(8)}",
