@@ -67,8 +67,8 @@ def run_slack_stub(port: int) -> None:
 
 
 def prepare_database(path: str) -> None:
-    from bot.notify import tables
     from bot.store import Store
+    from bot.store import notifications as tables
 
     store = Store(path)
     store.migrate()

@@ -25,6 +25,9 @@ class Action(StrEnum):
     CHOOSE_TYPE = "choose_type"  # prefix: an ambiguous type's candidates
     BOOK_TYPE = "book_type"  # "Book" on `/cal types`
     INVITE_TEAMMATE = "invite_teammate"  # DM an unlinked teammate an invitation
+    # `/cal find` (bot/slack/find.py)
+    FIND_WITHOUT = "find_without"  # value "<intent>:<U1,U2>": the same search without them
+    FIND_DECLINE = "find_decline"  # in a participant's DM; value "<organiser>:<booking uid>"
     # managing bookings (bot/slack/bookings.py)
     CANCEL_BOOKING = "cancel_booking"  # value: booking uid
     RESCHEDULE_BOOKING = "reschedule_booking"  # value: booking uid
@@ -36,6 +39,7 @@ class Action(StrEnum):
     BOOKING_TYPE = "booking_type"  # static_select, dispatches: reload times
     BOOKING_DATE = "booking_date"  # datepicker, dispatches: reload times
     BOOKING_TIME = "booking_time"  # static_select, dispatches: hold the chosen slot
+    BOOKING_WITH = "booking_with"  # multi_users_select, dispatches: common times
     INPUT = "value"  # the element of a plain input block (its block id says which)
     # App Home and settings modals (bot/slack/home.py, bot/slack/manage.py)
     NEW_EVENT_TYPE = "new_event_type"
@@ -80,6 +84,7 @@ class Block(StrEnum):
     CONNECT_ACTIONS = "connect_actions"
     DISCONNECT_ACTIONS = "disconnect_actions"
     ERROR_ACTIONS = "error_actions"
+    FIND_WITHOUT = "find_without"  # "Find a time without ..." under a /cal find reply
     GUEST_NAME = "guest_name"
     GUEST_EMAIL = "guest_email"
     CANCEL_REASON = "cancel_reason"
@@ -92,6 +97,7 @@ class Block(StrEnum):
     BOOKING_TYPE = "booking_type"
     BOOKING_DATE = "booking_date"
     BOOKING_TIME = "booking_time"
+    BOOKING_WITH = "booking_with"
     BOOKING_NAME = "booking_name"
     BOOKING_EMAIL = "booking_email"
     BOOKING_NOTES = "booking_notes"

@@ -1,7 +1,7 @@
 """The product's value types: what services compute and what blocks render.
 
 They live here, apart from the modules that fill them (store, services, notify), so that
-Block Kit builders can take them without importing any I/O layer (DESIGN.md §2). Frozen
+Block Kit builders can take them without importing any I/O layer (README, "How it is built"). Frozen
 dataclasses with pure properties only; imports are the stdlib (and `bot.calcom.models` for
 annotations).
 """
@@ -129,6 +129,43 @@ class Dashboard:
     subscriptions: list[Subscription] = field(default_factory=list)
 
 
+# --- booking from a command ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a slot picker is for, stored server-side (bot/store/intents.py): its buttons
+    carry only the intent id, never a connection, an email or a host."""
+
+    id: str
+    team_id: str
+    user_id: str  # who asked; only they may press its buttons
+    host_user_id: str  # whose calendar (the caller, or a mentioned teammate)
+    event_type_id: int  # 0 while the user still has to choose among several
+    tz: str  # the caller's zone, for showing times
+    when_text: str = ""  # what they asked for, kept for after they choose a type
+    guest_name: str | None = None  # the attendee when the caller is the host
+    guest_email: str | None = None
+    reschedule_uid: str | None = None  # set when picking a new time for a booking
+    # `/cal find`: the teammates everyone's common times are for (Slack user ids); the
+    # caller hosts, on their own event type
+    participants: tuple[str, ...] = ()
+
+    @property
+    def teammate(self) -> bool:
+        return self.host_user_id != self.user_id
+
+
+@dataclass(frozen=True)
+class Almost:
+    """No time suits everyone: the one person whose absence frees the most times, and the
+    first of those times (in the caller's zone)."""
+
+    busy_user_id: str
+    count: int
+    first: tuple[datetime, ...]
+
+
 # --- booking modal ------------------------------------------------------------------------
 
 
@@ -163,6 +200,8 @@ class Draft:
     rev: int = 0  # bumped whenever the type or time options change
     hold: Hold | None = None
     guest: Guest = field(default_factory=Guest)
+    owner: str = ""  # Slack user id of who opened the modal; only their payloads count
+    people: tuple[str, ...] = ()  # "With": teammates whose common times the list shows
 
     def to_meta(self) -> dict[str, Any]:
         return asdict(self)
@@ -178,6 +217,8 @@ class Draft:
             rev=int(meta.get("rev") or 0),
             hold=Hold(**hold) if isinstance(hold, dict) else None,
             guest=Guest(**(meta.get("guest") or {})),
+            owner=str(meta.get("owner") or ""),
+            people=tuple(str(p) for p in meta.get("people") or ()),
         )
 
     def moved(self, **changes: Any) -> Draft:
@@ -203,7 +244,8 @@ class Form:
     times: list[datetime] = field(default_factory=list)  # free starts on `day`, in draft.tz
     next_free: date | None = None
     you: str = ""  # how you appear as the attendee when booking a teammate
-    notice: str | None = None  # why there is nothing to choose (host not linked, ...)
+    notice: str | None = None  # a word above the form (the time picked was just taken)
+    problem: Exception | None = None  # why there is nothing to choose (host not linked, ...)
 
     @property
     def you_host(self) -> bool:

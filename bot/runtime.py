@@ -27,9 +27,10 @@ from bot.calcom.connections import MatonConnections
 from bot.calcom.pool import GatewayPool
 from bot.calcom.transport import make_http_client
 from bot.config import Settings
-from bot.installations import installation_store
+from bot.pacing import Pacer
 from bot.slackweb import web_client
 from bot.store import Store
+from bot.store.installations import installation_store
 
 log = logging.getLogger("calbot")
 
@@ -38,7 +39,7 @@ Clock = Callable[[], datetime]
 # The shutdown contract (README, "Shutdown"): from SIGTERM to exit, every stage together.
 SHUTDOWN_SECONDS = 10.0
 # Of those, what is kept back for cancelling the work still running and closing.
-CANCEL_GRACE = 0.5
+UNWIND_SECONDS = 0.5
 # An answer not ready this long after the click gets an interim line (bot/slack/context.py).
 INTERIM_AFTER = 0.8
 
@@ -75,6 +76,9 @@ class Runtime:
     profiles: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     event_types: TTLCache[Any] = field(default_factory=lambda: TTLCache(300))
     slack_people: TTLCache[Any] = field(default_factory=lambda: TTLCache(600))
+    # `/cal find`: free times read per connection, briefly; reads paced to Maton's limit
+    availability: TTLCache[Any] = field(default_factory=lambda: TTLCache(60))
+    pacer: Pacer = field(default_factory=Pacer)
     # open modals: the newest draft and Slack's hash of our last update (bot/slack/views.py)
     modals: TTLCache[Any] = field(default_factory=lambda: TTLCache(3600))
     admission: Admission = field(default_factory=Admission)
@@ -173,10 +177,10 @@ class Runtime:
 
         Every stage that waits (Socket Mode, requests in progress, handed-off work, the
         notification post in flight) waits until the same deadline, `SHUTDOWN_SECONDS`
-        less `CANCEL_GRACE` after the first call; later calls change nothing.
+        less `UNWIND_SECONDS` after the first call; later calls change nothing.
         """
         if self._work_deadline is None:
-            self._work_deadline = time.monotonic() + SHUTDOWN_SECONDS - CANCEL_GRACE
+            self._work_deadline = time.monotonic() + SHUTDOWN_SECONDS - UNWIND_SECONDS
 
     def time_left(self) -> float:
         """Seconds the shutdown may still wait for work (starting the clock if need be)."""
@@ -187,7 +191,7 @@ class Runtime:
     async def drain(self, timeout: float | None = None) -> None:
         """Wait for in-flight work, by default until the shutdown deadline (starting its
         clock: call this only to shut down), then cancel the rest and give it
-        `CANCEL_GRACE` to unwind (a row released, a connection closed)."""
+        `UNWIND_SECONDS` to unwind (a row released, a connection closed)."""
         if not self._tasks:
             return
         wait = self.time_left() if timeout is None else timeout
@@ -198,7 +202,7 @@ class Runtime:
         for task in pending:
             task.cancel()
         log.warning("cancelled %d task(s) still running after %.1f s", len(pending), wait)
-        await asyncio.wait(pending, timeout=CANCEL_GRACE)
+        await asyncio.wait(pending, timeout=UNWIND_SECONDS)
 
     async def close(self) -> None:
         """Release the HTTP pool and the database; `drain` first, this does not wait."""

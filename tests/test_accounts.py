@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
+from tests.helpers import Bot
 from tests.slackdriver import action_ids, text_of
 
 

@@ -19,10 +19,10 @@ from starlette.routing import Route
 from bot.admission import Admission
 from bot.blocks.progress import BUSY
 from bot.calcom.pool import GatewayPool
-from tests.conftest import Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.server import LoopbackServer, serve
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot, link_user
 from tests.slackdriver import action_ids, text_of
 
 # ------------------------------------------------------------------ the admission queue

@@ -7,11 +7,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from tests.conftest import MATON_KEY, Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import MATON_KEY, Bot, link_user
+from tests.picking import button, press, slot_at, slot_buttons
 from tests.slackdriver import action_ids, text_of
-from tests.test_booking import button, press, slot_at, slot_buttons
 
 NY = ZoneInfo("America/New_York")
 
@@ -103,15 +103,15 @@ def test_cancel_command_with_reason(bot: Bot, calcom: CalcomEmulator, sam) -> No
     assert calcom.bookings[uid]["status"] == "cancelled"
 
 
-def test_someone_elses_booking_is_not_found(bot: Bot, calcom: CalcomEmulator, sam) -> None:
+def test_someone_elses_booking_isnt_yours(bot: Bot, calcom: CalcomEmulator, sam) -> None:
     link_user(bot, calcom, "U2", "alice")
     theirs = guest_booking(calcom, datetime(2026, 11, 26, 9, 0, tzinfo=NY), "Jane Doe", "alice")
     reply = bot.slack.reply(bot.slack.command(f"cancel {theirs} mine now"))
-    assert "couldn't find" in text_of(reply)
+    assert "That booking isn't yours" in text_of(reply)
     assert calcom.bookings[theirs]["status"] == "accepted"
     # the Reschedule button with their uid, pressed by Sam, fares no better
     moved = bot.slack.reply(bot.slack.click("reschedule_booking", value=theirs))
-    assert "couldn't find" in text_of(moved)
+    assert "That booking isn't yours" in text_of(moved)
 
 
 def test_reschedule_moves_the_booking(bot: Bot, calcom: CalcomEmulator, sam) -> None:

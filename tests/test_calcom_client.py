@@ -13,24 +13,23 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from bot.calcom import (
-    Attendee,
-    Availability,
+from bot.blocks.errors import error_text
+from bot.calcom.client import CalcomClient
+from bot.calcom.connections import MatonConnections
+from bot.calcom.errors import (
     BadApiKey,
-    CalcomClient,
     CalcomError,
     Conflict,
     ConnectionExpired,
     Forbidden,
     Invalid,
-    MatonConnections,
     NotConnected,
     NotFound,
     RateLimited,
     UpstreamFailure,
-    make_http_client,
 )
-from bot.calcom.transport import retry_after_seconds
+from bot.calcom.models import Attendee, Availability
+from bot.calcom.transport import make_http_client, retry_after_seconds
 from tests.emulators.openapi_contract import check_request
 
 API_KEY = "maton_test_key_5f2b8c1d9e"
@@ -160,7 +159,7 @@ async def test_429_without_header_backs_off_exponentially_then_gives_up(scripted
     assert len(script.requests) == 3
     assert sleeps == [1.0, 2.0]
     assert info.value.retry_after == 4.0
-    assert "try again in 4 seconds" in info.value.user_message
+    assert "try again in 4 seconds" in error_text(info.value)
 
 
 async def test_429_with_a_long_reset_fails_at_once(scripted, sleeps):
@@ -294,7 +293,7 @@ async def test_status_and_body_map_to_one_error(scripted, answer, error, advice)
     with pytest.raises(error) as info:
         await cal.event_type(CONN, 1)
     assert isinstance(info.value, CalcomError)
-    assert advice in info.value.user_message
+    assert advice in error_text(info.value)
     assert info.value.status == answer.status_code
 
 
@@ -310,7 +309,7 @@ async def test_invalid_carries_calcoms_message_and_details(scripted):
     cal, _ = scripted(httpx.Response(400, json=body))
     with pytest.raises(Invalid) as info:
         await cal.update_event_type(CONN, 1, length=30)
-    assert "lengthInMinutes must be a number" in info.value.user_message
+    assert "lengthInMinutes must be a number" in error_text(info.value)
     assert info.value.code == "BadRequestException"
     assert not info.value.from_maton
 
@@ -328,7 +327,7 @@ async def test_no_message_repr_or_log_line_contains_the_key(scripted, caplog):
     with pytest.raises(Invalid) as info:
         await cal.me(CONN)
     err = info.value
-    for text in (str(err), repr(err), err.user_message, repr(cal), caplog.text):
+    for text in (str(err), repr(err), error_text(err), repr(cal), caplog.text):
         assert API_KEY not in text
     assert "GET /v2/me -> 400" in caplog.text
 
@@ -625,7 +624,7 @@ async def test_create_event_type(env):
     assert (et.length, et.description, et.hidden) == (15, "Say hi", True)
     with pytest.raises(Invalid) as info:
         await env.cal.create_event_type(env.conn, title="Again", slug="chat", length=15)
-    assert "Slug already exists" in info.value.user_message
+    assert "Slug already exists" in error_text(info.value)
 
 
 async def test_update_event_type(env):
@@ -753,7 +752,7 @@ async def test_cancel_booking(env):
     assert env.emu.bookings[made.uid]["status"] == "cancelled"
     with pytest.raises(Invalid) as info:
         await env.cal.cancel_booking(env.conn, made.uid, "again")
-    assert "already been cancelled" in info.value.user_message
+    assert "already been cancelled" in error_text(info.value)
 
 
 async def test_reschedule_booking(env):
@@ -973,7 +972,7 @@ async def test_user_webhooks(env):
         await env.cal.create_webhook(
             env.conn, subscriber_url=HOOK + "u", triggers=["BOOKING_CREATED"], secret="x"
         )
-    assert "already exists" in info.value.user_message
+    assert "already exists" in error_text(info.value)
 
     updated = await env.cal.update_webhook(env.conn, hook.id, subscriber_url=HOOK + "v")
     assert updated.subscriber_url == HOOK + "v"
@@ -992,7 +991,7 @@ async def test_unknown_connection_is_not_connected(env):
     with pytest.raises(NotConnected) as info:
         await env.cal.me("00000000-0000-4000-8000-00000000dead")
     assert info.value.from_maton and info.value.status == 400
-    assert "/cal connect" in info.value.user_message
+    assert "/cal connect" in error_text(info.value)
 
 
 async def test_pending_connection_is_not_connected(env):
@@ -1005,7 +1004,7 @@ async def test_expired_connection(env):
     env.emu.expire_connection(env.conn)
     with pytest.raises(ConnectionExpired) as info:
         await env.cal.me(env.conn)
-    assert "reconnect" in info.value.user_message
+    assert "reconnect" in error_text(info.value)
     assert len(env.gateway_calls("/v2/me")) == 1  # a 500 is not retried
 
 
@@ -1014,7 +1013,7 @@ async def test_bad_api_key(env):
     with pytest.raises(BadApiKey) as info:
         await cal.me(env.conn)
     assert "not-the-key" not in str(info.value) + repr(info.value)
-    assert "admin" in info.value.user_message
+    assert "admin" in error_text(info.value)
 
 
 async def test_rate_limited_then_success(env):
@@ -1040,7 +1039,7 @@ async def test_rate_limited_gives_up(env):
     assert info.value.retry_after == 3
     assert env.sleeps == [3.0, 3.0]
     assert len(env.gateway_calls("/v2/teams")) == 3
-    assert "3 seconds" in info.value.user_message
+    assert "3 seconds" in error_text(info.value)
 
 
 async def test_long_rate_limit_fails_without_waiting(env):
@@ -1056,7 +1055,7 @@ async def test_calcom_500_is_an_upstream_failure(env, kind):
     with pytest.raises(UpstreamFailure) as info:
         await env.cal.me(env.conn)
     assert not info.value.from_maton and info.value.status == 500
-    assert "try again" in info.value.user_message
+    assert "try again" in error_text(info.value)
     assert len(env.gateway_calls("/v2/me")) == 1
     assert (await env.cal.me(env.conn)).username == "alice"
 
@@ -1080,7 +1079,7 @@ async def test_post_is_not_retried_after_a_gateway_504(env):
     assert [r.status for r in env.gateway_calls("/v2/bookings")] == [504]
     assert env.emu.bookings == {}
     assert info.value.maybe_applied
-    assert "/cal bookings" in info.value.user_message
+    assert "/cal bookings" in error_text(info.value)
     assert env.sleeps == []
 
 

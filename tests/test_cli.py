@@ -12,8 +12,8 @@ import pytest
 from bot.__main__ import main
 from bot.config import VARIABLES
 from bot.store import Store
-from tests.conftest import MATON_KEY, Bot, child_env
 from tests.emulators.calcom import CalcomEmulator
+from tests.helpers import MATON_KEY, Bot, child_env
 from tests.slackdriver import text_of
 
 CALBOT = Path(sys.executable).parent / "calbot"

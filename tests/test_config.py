@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from bot.config import ConfigError, load_settings
-from tests.conftest import child_env
+from tests.helpers import child_env
 
 GOOD = {
     "SLACK_BOT_TOKEN": "xoxb-1-2-abc",

@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 
 from bot import doctor
-from tests.conftest import Bot, child_env, make_env
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.test_install import install, oauth_bot  # noqa: F401 (a fixture)
+from tests.helpers import Bot, child_env, make_env
+from tests.installing import install
 
 CALBOT = Path(sys.executable).parent / "calbot"
 
@@ -62,7 +62,20 @@ def _narrow_token(slack: SlackEmulator) -> None:
     slack.add_team("T444", "xoxb-narrow", scopes="commands,chat:write")
 
 
+def _no_usergroups(slack: SlackEmulator) -> None:
+    """Installed before `/cal find` needed usergroups:read."""
+    scopes = "commands,chat:write,users:read,users:read.email,channels:read,groups:read"
+    slack.add_team("T445", "xoxb-before-find", scopes=f"{scopes},channels:join")
+
+
 BROKEN: list[tuple[str, dict[str, str], Callable[[SlackEmulator], None] | None, str, str]] = [
+    (
+        "user groups scope missing",
+        {"SLACK_BOT_TOKEN": "xoxb-before-find"},
+        _no_usergroups,
+        "slack:",
+        "lacks scopes usergroups:read",
+    ),
     ("bad bot token", {"SLACK_BOT_TOKEN": "xoxb-wrong"}, None, "slack:", "invalid_auth"),
     (
         "scopes missing",
@@ -190,7 +203,7 @@ def test_multi_workspace_checks_the_client_and_every_installation(
 
 
 def test_multi_workspace_checks_each_installed_workspace(
-    oauth_bot: Bot,  # noqa: F811 (the fixture imported above)
+    oauth_bot: Bot,
     tmp_path: Path,
     calcom: CalcomEmulator,
     slack: SlackEmulator,

@@ -295,4 +295,27 @@ def test_subcommands_match_the_contract() -> None:
         "cancel",
         "notify",
         "schedule",
+        "find",
     }
+
+
+def test_find_reads_people_groups_type_and_time() -> None:
+    from bot.grammar import Find
+
+    parsed = parse("find 30min <@U2|alice> <@U3> <!subteam^S1|@design-team> next week")
+    assert parsed == Find("30min", ("U2", "U3"), ("S1",), "next week")
+    assert parse("find 1 hour <@U2> <@U2> fri") == Find("1 hour", ("U2",), (), "fri")
+    assert parse("find <@U2> 30min") == Find("30min", ("U2",), (), "")
+
+
+def test_find_without_people_or_length_says_what_is_missing() -> None:
+    assert "Who with?" in _message(parse("find 30min tomorrow"))
+    assert "How long?" in _message(parse("find <@U2> tomorrow"))
+    assert "@ suggestions" in _message(parse("find 30min @bob"))
+    nine = " ".join(f"<@U{i}>" for i in range(9))
+    assert "Up to 8 people" in _message(parse(f"find 30min {nine}"))
+
+
+def _message(command: object) -> str:
+    assert isinstance(command, Invalid)
+    return command.message

@@ -7,9 +7,9 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from tests.conftest import Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot, link_user
 from tests.slackdriver import action_ids, text_of
 from tests.viewdriver import ViewDriver
 

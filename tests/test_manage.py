@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot
 from tests.slackdriver import text_of
 from tests.viewdriver import ViewDriver, find_block, option
 

@@ -53,6 +53,7 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     # name and zone, and the email a booking's attendee needs
     "users.info": frozenset({"users:read", "users:read.email"}),
     "users.lookupByEmail": frozenset({"users:read.email"}),
+    "usergroups.users.list": frozenset({"usergroups:read"}),  # `/cal find @design-team`
     "users.profile.get": frozenset({"users.profile:read"}),
     "team.info": frozenset({"team:read"}),
     "reactions.add": frozenset({"reactions:write"}),
@@ -189,7 +190,7 @@ def test_manifest_urls_are_the_placeholder_host_and_the_contract_routes(
     manifest: dict[str, Any],
 ) -> None:
     settings = manifest["settings"]
-    events_url = f"{PLACEHOLDER}/slack/events"  # DESIGN.md §3: one URL for everything
+    events_url = f"{PLACEHOLDER}/slack/events"  # README, "HTTP routes": one URL for everything
     assert {c["url"] for c in manifest["features"]["slash_commands"]} == {events_url}
     assert settings["event_subscriptions"]["request_url"] == events_url
     assert settings["interactivity"]["request_url"] == events_url

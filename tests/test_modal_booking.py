@@ -14,9 +14,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot, link_user
 from tests.slackdriver import action_ids, text_of
 from tests.viewdriver import ViewDriver, find_block, has_block, option, option_texts
 

@@ -15,15 +15,15 @@ import pytest
 from bot.config import Settings
 from bot.grammar import ALL_TRIGGERS
 from bot.models import Subscription
-from bot.notify import events, tables
+from bot.notify import events
 from bot.notify.worker import CANCEL_GRACE
 from bot.services import subscriptions
 from bot.store import Store, migrations
-from tests.conftest import Bot, Clock, link_user, make_settings
+from bot.store import notifications as tables
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.slackdriver import text_of
-from tests.test_notify import (
+from tests.helpers import Bot, Clock, link_user, make_settings
+from tests.notifying import (
     THU_10AM_NY,
     NotifyBot,
     as_host,
@@ -36,6 +36,7 @@ from tests.test_notify import (
     signed_post,
     subscribe,
 )
+from tests.slackdriver import text_of
 
 
 @pytest.fixture

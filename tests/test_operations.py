@@ -11,13 +11,9 @@ import io
 import json
 import logging
 import multiprocessing
-import queue
 import re
 import signal
 import socket
-import subprocess
-import sys
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import replace
@@ -35,7 +31,10 @@ from bot.runtime import Runtime
 from bot.slack.app import build_app
 from bot.store import Store, migrations
 from bot.web import create_app
-from tests.conftest import (
+from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.server import serve
+from tests.emulators.slack import SlackEmulator
+from tests.helpers import (
     BOT_TOKEN,
     MATON_KEY,
     SIGNING_SECRET,
@@ -45,15 +44,12 @@ from tests.conftest import (
     make_env,
     make_settings,
 )
-from tests.emulators.calcom import CalcomEmulator
-from tests.emulators.server import serve
-from tests.emulators.slack import SlackEmulator
+from tests.installing import install, send_event
+from tests.processes import Process
 from tests.slackdriver import SlackDriver, text_of
 from tests.startup import open_and_migrate
-from tests.test_install import install, send_event
 
 THU_10AM_NY = datetime.fromisoformat("2026-11-26T15:00:00+00:00")
-CALBOT = Path(sys.executable).parent / "calbot"
 
 
 # --------------------------------------------------------------------- logs
@@ -238,41 +234,6 @@ def test_the_app_starts_without_warnings_when_the_bot_token_is_in_the_environmen
 
 
 # --------------------------------------------------------------------- SIGTERM
-
-
-class Process:
-    """`calbot serve` in a subprocess; its log lines read on a thread into a queue."""
-
-    def __init__(self, env: dict[str, str]):
-        self.proc = subprocess.Popen(
-            [str(CALBOT), "serve", "--port", "0"],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-        self.lines: queue.Queue[str] = queue.Queue()
-        self.seen: list[str] = []
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        assert self.proc.stderr is not None
-        for line in self.proc.stderr:
-            self.lines.put(line)
-
-    def wait_for_line(self, pattern: str, timeout: float = 15) -> re.Match[str]:
-        deadline = time.monotonic() + timeout
-        while True:
-            remaining = deadline - time.monotonic()
-            try:
-                line = self.lines.get(timeout=max(remaining, 0.01))
-            except queue.Empty:
-                raise AssertionError(
-                    f"no log line like {pattern!r}; got:\n{''.join(self.seen)}"
-                ) from None
-            self.seen.append(line)
-            if found := re.search(pattern, line):
-                return found
 
 
 @pytest.fixture

@@ -15,10 +15,10 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from tests.conftest import Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
+from tests.helpers import Bot, link_user
+from tests.picking import button, press, slot_buttons
 from tests.slackdriver import action_ids, text_of
-from tests.test_booking import button, press, slot_buttons
 from tests.test_modal_booking import change, option, pick_date
 from tests.viewdriver import ViewDriver, find_block
 

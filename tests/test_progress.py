@@ -14,11 +14,11 @@ from slack_sdk.errors import SlackApiError
 from bot import budget
 from bot.blocks.progress import BOOKING, LOOKING_UP_TIMES
 from bot.slack.context import Responder, turn_for
-from tests.conftest import Bot
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot
+from tests.picking import slot_buttons
 from tests.slackdriver import text_of
-from tests.test_booking import slot_buttons
 from tests.viewdriver import ViewDriver
 
 BOOK = "book 30min tomorrow with jane@example.com"

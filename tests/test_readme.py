@@ -11,9 +11,9 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from bot.blocks.timefmt import clock, slack_date
-from tests.conftest import child_env, make_env
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import child_env, make_env
 
 README = (Path(__file__).resolve().parents[1] / "README.md").read_text()
 CALBOT = Path(sys.executable).parent / "calbot"

@@ -208,6 +208,17 @@ async def test_users_info_and_lookup(slack: SlackEmulator, client: AsyncWebClien
     assert (await api_error(client.users_info(user="U9"))).response["error"] == "user_not_found"
 
 
+async def test_usergroups_users_list(slack: SlackEmulator, client: AsyncWebClient) -> None:
+    slack.add_usergroup("S1", "design-team", ["U1", "U2"])
+    assert (await client.usergroups_users_list(usergroup="S1"))["users"] == ["U1", "U2"]
+    missing = await api_error(client.usergroups_users_list(usergroup="S9"))
+    assert missing.response["error"] == "no_such_subteam"
+    slack.teams["T111"]["scopes"] = "commands,chat:write"
+    refused = await api_error(client.usergroups_users_list(usergroup="S1"))
+    assert refused.response["error"] == "missing_scope"
+    assert refused.response["needed"] == "usergroups:read"
+
+
 # ---------------------------------------------------------------------- Block Kit
 
 

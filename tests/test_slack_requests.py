@@ -9,8 +9,8 @@ from urllib.parse import urlencode
 import httpx
 from slack_sdk.signature import SignatureVerifier
 
-from tests.conftest import SIGNING_SECRET, Bot, link_user
 from tests.emulators.calcom import CalcomEmulator
+from tests.helpers import SIGNING_SECRET, Bot, link_user
 from tests.reference import REFERENCE
 from tests.slackdriver import sign, text_of
 

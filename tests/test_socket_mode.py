@@ -21,14 +21,14 @@ import pytest
 
 from bot.models import Link
 from bot.store import Store
-from tests.conftest import child_env, make_env
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.emulators.socketmode import Ack, SocketModeEmulator, envelope_for, random_app_token
+from tests.helpers import child_env, make_env
+from tests.picking import slot_buttons
+from tests.processes import Process
 from tests.reference import REFERENCE
 from tests.slackdriver import SlackDriver, text_of
-from tests.test_booking import slot_buttons
-from tests.test_operations import Process
 from tests.viewdriver import ViewDriver
 
 PAYLOADS = REFERENCE / "slack-payloads"

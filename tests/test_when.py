@@ -343,7 +343,7 @@ def test_warm_up_loads_what_the_first_request_would_pay_for() -> None:
     import subprocess
     import sys
 
-    from tests.conftest import child_env
+    from tests.helpers import child_env
 
     code = (
         "from dateparser.languages.loader import default_loader as d\n"

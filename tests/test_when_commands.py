@@ -6,7 +6,7 @@ The clock is Wed 25 Nov 2026 10:00 in New York; working hours Mon–Fri 09–17.
 
 from __future__ import annotations
 
-from tests.conftest import Bot
+from tests.helpers import Bot
 from tests.slackdriver import text_of
 
 HUGE = "1" + "0" * 308  # 309 digits: past what a float holds

@@ -16,8 +16,8 @@ from typing import Any
 
 import httpx
 
-from tests.conftest import Bot
 from tests.emulators.slack import SlackEmulator
+from tests.helpers import Bot
 
 TEAM = {"id": "T111", "domain": "acme"}
 
@@ -62,6 +62,7 @@ _INITIAL = {
     "email_text_input": ("initial_value", "value"),
     "static_select": ("initial_option", "selected_option"),
     "users_select": ("initial_user", "selected_user"),
+    "multi_users_select": ("initial_users", "selected_users"),
     "datepicker": ("initial_date", "selected_date"),
     "timepicker": ("initial_time", "selected_time"),
     "checkboxes": ("initial_options", "selected_options"),

@@ -11,19 +11,18 @@ from typing import Any
 from bot.blocks import limits
 from bot.blocks.bookings import booking_buttons, summary_lines
 from bot.blocks.event_types import booking_link
-from bot.blocks.kit import Block, actions, button, context, divider, header, section
+from bot.blocks.kit import BlockDict, actions, button, context, divider, header, section
 from bot.blocks.notifications import target_label
 from bot.blocks.profile import working_hours_text
 from bot.blocks.viewkit import notice
 from bot.calcom.models import EventType
-from bot.ids import FRESH, Action
-from bot.ids import Block as B
+from bot.ids import FRESH, Action, Block
 from bot.models import Dashboard
 
 SUBSCRIPTION_BLOCKS = 10  # kept for notifications; event types get the rest
 
 
-def _home(blocks: list[Block]) -> dict[str, Any]:
+def _home(blocks: list[BlockDict]) -> dict[str, Any]:
     return {"type": "home", "blocks": blocks[: limits.VIEW_BLOCKS]}
 
 
@@ -42,14 +41,14 @@ def unlinked(url: str | None = None) -> dict[str, Any]:
             actions(
                 button("Connect Cal.com", Action.CONNECT_OPEN, url=url, style="primary"),
                 button("Done", Action.HOME_REFRESH),
-                block_id=B.HOME_ACTIONS,
+                block_id=Block.HOME_ACTIONS,
             )
         )
     else:
         blocks.append(
             actions(
                 button("Connect Cal.com", Action.HOME_CONNECT, style="primary"),
-                block_id=B.HOME_ACTIONS,
+                block_id=Block.HOME_ACTIONS,
             )
         )
     blocks.append(context("Or type `/cal connect` anywhere."))
@@ -66,12 +65,12 @@ def problem(text: str, *, reconnect: bool = False) -> dict[str, Any]:
         [
             header("Your scheduling"),
             section(f":warning: {text}"),
-            actions(again, block_id=B.HOME_ACTIONS),
+            actions(again, block_id=Block.HOME_ACTIONS),
         ]
     )
 
 
-def _profile(board: Dashboard) -> Block:
+def _profile(board: Dashboard) -> BlockDict:
     me = board.profile
     line = f"*{me.display_name}* (`{me.username}`) · {me.email} · {me.time_zone}"
     if me.bio:
@@ -79,7 +78,7 @@ def _profile(board: Dashboard) -> Block:
     return section(line, accessory=button("Edit profile", Action.EDIT_PROFILE))
 
 
-def _bookings(board: Dashboard) -> list[Block]:
+def _bookings(board: Dashboard) -> list[BlockDict]:
     blocks = [section("*Upcoming bookings*")]
     if not board.upcoming:
         blocks.append(context("Nothing booked yet."))
@@ -91,7 +90,7 @@ def _bookings(board: Dashboard) -> list[Block]:
     return blocks
 
 
-def _type(board: Dashboard, event_type: EventType) -> list[Block]:
+def _type(board: Dashboard, event_type: EventType) -> list[BlockDict]:
     link = booking_link(board.profile.username, event_type)
     line = f"*{event_type.title}* · {event_type.length} min · `{event_type.slug}`"
     if event_type.hidden:
@@ -102,10 +101,10 @@ def _type(board: Dashboard, event_type: EventType) -> list[Block]:
     ]
     if link:
         elements.append(button("Copy link", Action.COPY_LINK, value=str(event_type.id)))
-    return [section(line), actions(*elements, block_id=f"{B.HOME_TYPES}_{event_type.id}")]
+    return [section(line), actions(*elements, block_id=f"{Block.HOME_TYPES}_{event_type.id}")]
 
 
-def _subscription(sub: Any) -> Block:
+def _subscription(sub: Any) -> BlockDict:
     what = f"*{sub.event_type_title}*" if sub.event_type_title else "all your event types"
     line = f"{target_label(sub)}: {what}"
     if sub.broken:
@@ -120,7 +119,7 @@ def dashboard(board: Dashboard) -> dict[str, Any]:
         _profile(board),
         actions(
             button("Book a meeting", Action.OPEN_BOOKING, style="primary"),
-            block_id=B.HOME_ACTIONS,
+            block_id=Block.HOME_ACTIONS,
         ),
         divider(),
         *_bookings(board),
@@ -141,7 +140,7 @@ def dashboard(board: Dashboard) -> dict[str, Any]:
         subs = [context("None yet. `/cal notify #channel` posts your bookings to a channel.")]
     fixed = len(top) + len(hours)
     room = limits.VIEW_BLOCKS - fixed - min(len(subs), SUBSCRIPTION_BLOCKS) - 2  # 2: "more"
-    types: list[Block] = []
+    types: list[BlockDict] = []
     for event_type in board.types:
         if len(types) + 2 > room:
             break

@@ -6,7 +6,7 @@ from typing import Any
 
 from bot.blocks import limits
 
-Block = dict[str, Any]
+BlockDict = dict[str, Any]  # one block as JSON; block ids are the enum `bot.ids.Block`
 
 
 def truncate(text: str, limit: int) -> str:
@@ -23,8 +23,8 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 def section(
     text: str, *, accessory: dict[str, Any] | None = None, block_id: str | None = None
-) -> Block:
-    block: Block = {"type": "section", "text": mrkdwn(text)}
+) -> BlockDict:
+    block: BlockDict = {"type": "section", "text": mrkdwn(text)}
     if accessory:
         block["accessory"] = accessory
     if block_id:
@@ -32,22 +32,22 @@ def section(
     return block
 
 
-def fields_section(pairs: list[tuple[str, str]]) -> Block:
+def fields_section(pairs: list[tuple[str, str]]) -> BlockDict:
     return {
         "type": "section",
         "fields": [mrkdwn(truncate(f"*{k}*\n{v}", limits.FIELD_TEXT)) for k, v in pairs[:10]],
     }
 
 
-def header(text: str) -> Block:
+def header(text: str) -> BlockDict:
     return {"type": "header", "text": plain(text, limits.HEADER_TEXT)}
 
 
-def context(*texts: str) -> Block:
+def context(*texts: str) -> BlockDict:
     return {"type": "context", "elements": [mrkdwn(t) for t in texts[: limits.CONTEXT_ELEMENTS]]}
 
 
-def divider() -> Block:
+def divider() -> BlockDict:
     return {"type": "divider"}
 
 
@@ -86,13 +86,13 @@ def confirm_dialog(title: str, text: str, confirm: str, deny: str = "Cancel") ->
     }
 
 
-def actions(*elements: dict[str, Any], block_id: str | None = None) -> Block:
-    block: Block = {"type": "actions", "elements": list(elements[: limits.ACTIONS_ELEMENTS])}
+def actions(*elements: dict[str, Any], block_id: str | None = None) -> BlockDict:
+    block: BlockDict = {"type": "actions", "elements": list(elements[: limits.ACTIONS_ELEMENTS])}
     if block_id:
         block["block_id"] = block_id
     return block
 
 
-def message(text: str, blocks: list[Block]) -> dict[str, Any]:
+def message(text: str, blocks: list[BlockDict]) -> dict[str, Any]:
     """A message payload: `text` is the notification fallback, blocks capped at Slack's 50."""
     return {"text": truncate(text, 3000), "blocks": blocks[: limits.MESSAGE_BLOCKS]}

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.blocks.kit import Block, actions, button, confirm_dialog, context, divider, section
+from bot.blocks.kit import BlockDict, actions, button, confirm_dialog, context, divider, section
 from bot.blocks.viewkit import (
     initial_many,
     initial_of,
@@ -23,8 +23,7 @@ from bot.blocks.viewkit import (
 )
 from bot.blocks.zones import is_zone, zone_select
 from bot.calcom.models import WEEKDAYS, EventType, Me, Schedule
-from bot.ids import Action, View
-from bot.ids import Block as B
+from bot.ids import Action, Block, View
 
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 TIME = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
@@ -59,20 +58,22 @@ def event_type_modal(event_type: EventType | None, username: str | None) -> dict
         "initial_value": str(et.length if et else 30),
     }
     where = f"cal.com/{username}/<slug>" if username else "the end of the booking link"
-    blocks: list[Block] = [
+    blocks: list[BlockDict] = [
         input_block(
-            B.TYPE_TITLE, "Title", text_input(Action.INPUT, initial=et and et.title, max_length=128)
+            Block.TYPE_TITLE,
+            "Title",
+            text_input(Action.INPUT, initial=et and et.title, max_length=128),
         ),
         input_block(
-            B.TYPE_SLUG,
+            Block.TYPE_SLUG,
             "Slug",
             text_input(Action.INPUT, initial=et and et.slug, max_length=64),
             optional=True,
             hint=f"Your booking link is {where}. Empty: made from the title.",
         ),
-        input_block(B.TYPE_LENGTH, "Length in minutes", length),
+        input_block(Block.TYPE_LENGTH, "Length in minutes", length),
         _description(et),
-        input_block(B.TYPE_HIDDEN, "Visibility", hidden, optional=True),
+        input_block(Block.TYPE_HIDDEN, "Visibility", hidden, optional=True),
     ]
     if et:
         confirm = confirm_dialog(
@@ -87,7 +88,7 @@ def event_type_modal(event_type: EventType | None, username: str | None) -> dict
             style="danger",
             confirm=confirm,
         )
-        blocks += [divider(), actions(delete, block_id=B.TYPE_DELETE)]
+        blocks += [divider(), actions(delete, block_id=Block.TYPE_DELETE)]
     # Only the id travels: the fields as shown are in the view's blocks (a description can
     # be as long as private_metadata's whole 3000 characters).
     meta = {"id": et.id if et else None}
@@ -95,7 +96,7 @@ def event_type_modal(event_type: EventType | None, username: str | None) -> dict
     return modal(View.EVENT_TYPE, title, blocks, submit=submit, meta=meta)
 
 
-def _description(et: EventType | None) -> Block:
+def _description(et: EventType | None) -> BlockDict:
     """The description input; a note instead when it is too long to edit here whole."""
     description = et.description if et else None
     if description and len(description) > LONG_TEXT:
@@ -104,7 +105,7 @@ def _description(et: EventType | None) -> Block:
             "change it in Cal.com. Saving here keeps it as it is."
         )
     element = text_input(Action.INPUT, initial=description, multiline=True, max_length=LONG_TEXT)
-    return input_block(B.TYPE_DESCRIPTION, "Description", element, optional=True)
+    return input_block(Block.TYPE_DESCRIPTION, "Description", element, optional=True)
 
 
 @dataclass(frozen=True)
@@ -145,29 +146,29 @@ def read_event_type(view: dict[str, Any], taken: set[str]) -> EventTypeInput:
         value = picked(view, block_id)
         return shown(block_id) if value is None else value.strip()
 
-    title = entered(B.TYPE_TITLE)
-    slug = entered(B.TYPE_SLUG).lower() or slugify(title)
-    raw_length = entered(B.TYPE_LENGTH)
+    title = entered(Block.TYPE_TITLE)
+    slug = entered(Block.TYPE_SLUG).lower() or slugify(title)
+    raw_length = entered(Block.TYPE_LENGTH)
     if not title:
-        errors[B.TYPE_TITLE] = "A title, please."
+        errors[Block.TYPE_TITLE] = "A title, please."
     if not SLUG.match(slug):
-        errors[B.TYPE_SLUG] = "Use lowercase letters, digits and dashes, like `intro-call`."
+        errors[Block.TYPE_SLUG] = "Use lowercase letters, digits and dashes, like `intro-call`."
     elif slug in taken:
-        errors[B.TYPE_SLUG] = f"You already have an event type with the slug `{slug}`."
+        errors[Block.TYPE_SLUG] = f"You already have an event type with the slug `{slug}`."
     length = int(raw_length) if raw_length.isdigit() else 0
     if not 1 <= length <= MAX_LENGTH:
-        errors[B.TYPE_LENGTH] = f"A whole number of minutes, 1 to {MAX_LENGTH}."
-    was_hidden = "hidden" in initial_many(view, B.TYPE_HIDDEN)
-    if state_of(view, B.TYPE_HIDDEN):
-        hidden = "hidden" in picked_many(view, B.TYPE_HIDDEN)
+        errors[Block.TYPE_LENGTH] = f"A whole number of minutes, 1 to {MAX_LENGTH}."
+    was_hidden = "hidden" in initial_many(view, Block.TYPE_HIDDEN)
+    if state_of(view, Block.TYPE_HIDDEN):
+        hidden = "hidden" in picked_many(view, Block.TYPE_HIDDEN)
     else:
         hidden = was_hidden
-    description = entered(B.TYPE_DESCRIPTION)
+    description = entered(Block.TYPE_DESCRIPTION)
     before = {
-        "title": shown(B.TYPE_TITLE),
-        "slug": shown(B.TYPE_SLUG),
-        "length": shown(B.TYPE_LENGTH),
-        "description": shown(B.TYPE_DESCRIPTION),
+        "title": shown(Block.TYPE_TITLE),
+        "slug": shown(Block.TYPE_SLUG),
+        "length": shown(Block.TYPE_LENGTH),
+        "description": shown(Block.TYPE_DESCRIPTION),
         "hidden": was_hidden,
     }
     now = {
@@ -205,7 +206,7 @@ def _hours(schedule: Schedule | None) -> dict[str, list[str] | None]:
     return hours
 
 
-def _day_row(day: str, hours: list[str] | None) -> Block:
+def _day_row(day: str, hours: list[str] | None) -> BlockDict:
     on = option(day, day)
     box: dict[str, Any] = {"type": "checkboxes", "action_id": f"{Action.SCHEDULE_DAY}.on"}
     box["options"] = [on]
@@ -216,7 +217,7 @@ def _day_row(day: str, hours: list[str] | None) -> Block:
         box,
         {"type": "timepicker", "action_id": f"{Action.SCHEDULE_DAY}.start", "initial_time": start},
         {"type": "timepicker", "action_id": f"{Action.SCHEDULE_DAY}.end", "initial_time": end},
-        block_id=f"{B.SCHEDULE_DAY}.{day}",
+        block_id=f"{Block.SCHEDULE_DAY}.{day}",
     )
 
 
@@ -231,9 +232,9 @@ def schedule_modal(schedule: Schedule | None, tz: str) -> dict[str, Any]:
     several = schedule and any(
         len([a for a in schedule.availability if d in a.days]) > 1 for d in WEEKDAYS
     )
-    blocks: list[Block] = [section(intro), *(_day_row(d, hours[d]) for d in WEEKDAYS)]
+    blocks: list[BlockDict] = [section(intro), *(_day_row(d, hours[d]) for d in WEEKDAYS)]
     zone = schedule.time_zone if schedule else tz
-    blocks.append(input_block(B.SCHEDULE_ZONE, "Time zone", zone_select(Action.INPUT, zone)))
+    blocks.append(input_block(Block.SCHEDULE_ZONE, "Time zone", zone_select(Action.INPUT, zone)))
     notes = ["Date overrides stay as they are."]
     if several:
         notes.insert(0, "Days with a break show one range; saving keeps one range a day.")
@@ -258,7 +259,7 @@ def read_schedule(view: dict[str, Any]) -> HoursInput:
     hours: dict[str, tuple[str, str]] = {}
     problems = []
     for day in WEEKDAYS:
-        row = state_of(view, f"{B.SCHEDULE_DAY}.{day}")
+        row = state_of(view, f"{Block.SCHEDULE_DAY}.{day}")
         was = before.get(day)
         box = row.get(f"{Action.SCHEDULE_DAY}.on")
         on = bool(box.get("selected_options")) if box is not None else was is not None
@@ -271,12 +272,12 @@ def read_schedule(view: dict[str, Any]) -> HoursInput:
         if not (TIME.match(start) and TIME.match(end)) or end <= start:
             problems.append(f"{day}: the end must come after the start.")
         hours[day] = (start, end)
-    tz = picked(view, B.SCHEDULE_ZONE) or str(meta.get("tz") or "UTC")
+    tz = picked(view, Block.SCHEDULE_ZONE) or str(meta.get("tz") or "UTC")
     errors = {}
     if problems:  # only input blocks take inline errors: the zone select carries them
-        errors[B.SCHEDULE_ZONE] = " ".join(problems)
+        errors[Block.SCHEDULE_ZONE] = " ".join(problems)
     elif not is_zone(tz):
-        errors[B.SCHEDULE_ZONE] = "Choose a time zone from the list."
+        errors[Block.SCHEDULE_ZONE] = "Choose a time zone from the list."
     schedule_id = meta.get("schedule")
     return HoursInput(hours, tz, errors, schedule_id if isinstance(schedule_id, int) else None)
 
@@ -284,7 +285,7 @@ def read_schedule(view: dict[str, Any]) -> HoursInput:
 # ------------------------------------------------------------------------------ profile
 
 
-def _bio(me: Me) -> Block:
+def _bio(me: Me) -> BlockDict:
     """The bio input; a note instead when it is too long to edit here whole."""
     if me.bio and len(me.bio) > LONG_TEXT:
         return context(
@@ -293,17 +294,17 @@ def _bio(me: Me) -> Block:
         )
     element = text_input(Action.INPUT, initial=me.bio, multiline=True, max_length=LONG_TEXT)
     hint = "Shown on your booking page."
-    return input_block(B.PROFILE_BIO, "About you", element, optional=True, hint=hint)
+    return input_block(Block.PROFILE_BIO, "About you", element, optional=True, hint=hint)
 
 
 def profile_modal(me: Me) -> dict[str, Any]:
     """Name, bio and zone; what they were is read back from the blocks, not the metadata."""
-    blocks: list[Block] = [
+    blocks: list[BlockDict] = [
         input_block(
-            B.PROFILE_NAME, "Name", text_input(Action.INPUT, initial=me.name, max_length=100)
+            Block.PROFILE_NAME, "Name", text_input(Action.INPUT, initial=me.name, max_length=100)
         ),
         _bio(me),
-        input_block(B.PROFILE_ZONE, "Time zone", zone_select(Action.INPUT, me.time_zone)),
+        input_block(Block.PROFILE_ZONE, "Time zone", zone_select(Action.INPUT, me.time_zone)),
         context(
             f"Signed in to Cal.com as `{me.username}` ({me.email}). "
             "Changing your time zone moves your default working hours with it."
@@ -334,18 +335,18 @@ def read_profile(view: dict[str, Any]) -> ProfileInput:
         value = picked(view, block_id)
         return shown(block_id) if value is None else value.strip()
 
-    name, bio = entered(B.PROFILE_NAME), entered(B.PROFILE_BIO)
-    tz = entered(B.PROFILE_ZONE)  # empty when Cal.com's zone was not one Slack could show
+    name, bio = entered(Block.PROFILE_NAME), entered(Block.PROFILE_BIO)
+    tz = entered(Block.PROFILE_ZONE)  # empty when Cal.com's zone was not one Slack could show
     errors = {}
     if not name:
-        errors[B.PROFILE_NAME] = "Your name, please."
+        errors[Block.PROFILE_NAME] = "Your name, please."
     if not is_zone(tz):
-        errors[B.PROFILE_ZONE] = "Choose a time zone from the list."
+        errors[Block.PROFILE_ZONE] = "Choose a time zone from the list."
     now = {"name": name, "bio": bio, "time_zone": tz}
     before = {
-        "name": shown(B.PROFILE_NAME),
-        "bio": shown(B.PROFILE_BIO),
-        "time_zone": shown(B.PROFILE_ZONE),
+        "name": shown(Block.PROFILE_NAME),
+        "bio": shown(Block.PROFILE_BIO),
+        "time_zone": shown(Block.PROFILE_ZONE),
     }
     changed = frozenset(key for key in now if now[key] != before[key])
     return ProfileInput(name, bio, tz, errors, changed)

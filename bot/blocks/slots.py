@@ -9,6 +9,8 @@ from bot.blocks.kit import actions, button, confirm_dialog, context, message, se
 from bot.blocks.timefmt import clock, day_and_clock, day_label
 from bot.ids import Action, Block
 
+SLOT_TAKEN = "That time was just taken. Here are the times still free that day."
+
 
 def _what(title: str, host_name: str | None) -> str:
     return f"*{title}*" + (f" with {host_name}" if host_name else "")

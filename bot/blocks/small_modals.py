@@ -12,6 +12,9 @@ from bot.blocks.viewkit import input_block, modal, picked, text_input
 from bot.ids import Action, Block, View
 
 REASON_LENGTH = 500
+NEED_REASON = "Say why, please."
+NEED_NAME = "Who is it? A name, please."
+BAD_EMAIL = "That doesn't look like an email address."
 
 
 def guest_modal(what: str, meta: dict[str, Any]) -> dict[str, Any]:

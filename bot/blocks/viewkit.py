@@ -12,14 +12,14 @@ import json
 from typing import Any
 
 from bot.blocks import limits
-from bot.blocks.kit import Block, plain, section, truncate
+from bot.blocks.kit import BlockDict, plain, section, truncate
 from bot.ids import View
 
 
 def modal(
     callback_id: str,
     title: str,
-    blocks: list[Block],
+    blocks: list[BlockDict],
     *,
     submit: str | None = None,
     close: str = "Cancel",
@@ -55,7 +55,7 @@ def notice(
     title: str,
     text: str,
     *,
-    extra: list[Block] | None = None,
+    extra: list[BlockDict] | None = None,
     meta: dict[str, Any] | None = None,
     notify_on_close: bool = False,
 ) -> dict[str, Any]:
@@ -67,7 +67,7 @@ def notice(
 
 
 def problem(title: str, text: str) -> dict[str, Any]:
-    """A modal that says what went wrong (worded by bot/slack/errors.describe)."""
+    """A modal that says what went wrong (worded by bot/blocks/errors.py)."""
     return notice(title, f":warning: {text}")
 
 
@@ -79,8 +79,8 @@ def input_block(
     optional: bool = False,
     dispatch: bool = False,
     hint: str | None = None,
-) -> Block:
-    block: Block = {
+) -> BlockDict:
+    block: BlockDict = {
         "type": "input",
         "block_id": block_id,
         "label": plain(label, 2000),

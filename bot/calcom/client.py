@@ -32,7 +32,7 @@ from bot.calcom.api import (
 )
 from bot.calcom.api.base import V_BOOKINGS, V_EVENT_TYPES, V_SCHEDULES, V_SLOTS
 from bot.calcom.api.bookings import BOOKING_STATUSES
-from bot.calcom.transport import Clock, Sleep, Transport, make_http_client
+from bot.calcom.transport import Monotonic, Sleep, Transport, make_http_client
 
 __all__ = [
     "BOOKING_STATUSES",
@@ -59,7 +59,7 @@ class CalcomClient(AccountApi, EventTypesApi, BookingsApi, SchedulesApi, SlotsAp
         gateway_url: str,
         api_key: str,
         sleep: Sleep = asyncio.sleep,
-        clock: Clock = time.monotonic,
+        clock: Monotonic = time.monotonic,
         timeout: httpx.Timeout | None = None,
     ):
         self._t = Transport(

@@ -19,7 +19,7 @@ from urllib.parse import quote
 import httpx
 
 from bot.calcom.models import Connection
-from bot.calcom.transport import Clock, Sleep, Transport
+from bot.calcom.transport import Monotonic, Sleep, Transport
 
 APP = "cal-com"
 
@@ -39,7 +39,7 @@ class MatonConnections:
         ctrl_url: str,
         api_key: str,
         sleep: Sleep = asyncio.sleep,
-        clock: Clock = time.monotonic,
+        clock: Monotonic = time.monotonic,
         timeout: httpx.Timeout | None = None,
     ):
         self._t = Transport(

@@ -46,6 +46,7 @@ from bot.calcom.errors import (
     Invalid,
     NotConnected,
     NotFound,
+    OutOfTime,
     RateLimited,
     UpstreamFailure,
     scrub,
@@ -63,23 +64,10 @@ MIN_TRY = 0.25  # seconds of budget below which another try is not worth startin
 
 Plane = Literal["gateway", "ctrl"]
 Sleep = Callable[[float], Awaitable[Any]]
-Clock = Callable[[], float]
+Monotonic = Callable[[], float]
 
 # Errors raised before a byte of the request left: safe to retry for any method.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
-
-
-class OutOfTime(UpstreamFailure):
-    """The user action's time budget ran out before Cal.com answered (bot/budget.py)."""
-
-    @property
-    def user_message(self) -> str:
-        if self.maybe_applied:
-            return super().user_message
-        return (
-            "Cal.com is taking too long to answer, so I stopped waiting; nothing was changed. "
-            "Please try again in a minute."
-        )
 
 
 def _within_budget(timeout: httpx.Timeout | None, left: float) -> httpx.Timeout:
@@ -240,7 +228,7 @@ class Transport:
         api_key: str,
         plane: Plane,
         sleep: Sleep = asyncio.sleep,
-        clock: Clock = time.monotonic,
+        clock: Monotonic = time.monotonic,
         timeout: httpx.Timeout | None = None,
     ):
         self._http = http

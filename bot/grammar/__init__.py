@@ -5,7 +5,7 @@ The manifest sets `should_escape: true`, so Slack sends mentions as `<@U123|name
 `<https://...|label>`, and escapes `&`, `<`, `>` in plain text. Those entities carry ids the
 services need, so they are read here; everything else stays text.
 
-The grammar (DESIGN.md §3) is a contract. Listeners dispatch on the type of the value, and
+The grammar (README, "What it does") is a contract. Listeners dispatch on the type of the value, and
 the time phrase (`when_text`) stays raw: it is read later by `bot.when` in the user's zone.
 
 Decisions where the text is ambiguous:
@@ -41,6 +41,7 @@ from bot.grammar.commands import (
     Command,
     Connect,
     Disconnect,
+    Find,
     Help,
     Invalid,
     Me,
@@ -70,6 +71,7 @@ __all__ = [
     "Command",
     "Connect",
     "Disconnect",
+    "Find",
     "Help",
     "Invalid",
     "Me",

@@ -121,6 +121,17 @@ class Unknown:
 
 
 @dataclass(frozen=True)
+class Find:
+    """`/cal find <type or length> @a @b [@group] [when]`: common free times of everyone
+    named (user ids as mentioned, Slack user group ids to expand), and the caller."""
+
+    type_query: str
+    user_ids: tuple[str, ...]
+    group_ids: tuple[str, ...] = ()
+    when_text: str = ""
+
+
+@dataclass(frozen=True)
 class Invalid:
     """A known subcommand used wrongly; `message` is user-facing and shows the usage."""
 
@@ -143,6 +154,7 @@ Command = (
     | NotifySubscribe
     | NotifyList
     | NotifyOff
+    | Find
     | Unknown
     | Invalid
 )

@@ -24,6 +24,7 @@ from bot.grammar.commands import (
     Status,
     Types,
 )
+from bot.grammar.find import read_find
 from bot.grammar.tokens import booking_uid_of, mention_id, readable
 from bot.grammar.vocabulary import STATUS_ALIASES, invalid
 
@@ -119,6 +120,7 @@ HANDLERS: dict[str, Callable[[Sequence[str]], Command]] = {
     "cancel": _cancel,
     "notify": _notify,
     "schedule": _no_args(Schedule()),
+    "find": read_find,
 }
 SUBCOMMANDS: tuple[str, ...] = tuple(HANDLERS)
 ALIASES = {"?": "help", "-h": "help", "--help": "help"}

@@ -46,6 +46,7 @@ HELP_EXAMPLES: tuple[tuple[str, str], ...] = (
     ("/cal book @alice intro-call fri afternoon", "book time with a teammate"),
     ("/cal book", "open the booking form"),
     ("/cal slots 30min next week", "see free slots of an event type"),
+    ("/cal find 30min @alice next week", "times when you and teammates (or a @group) are all free"),
     ("/cal bookings past", "your bookings: upcoming (default), past, cancelled, unconfirmed"),
     ("/cal cancel <booking-uid> [reason]", "cancel a booking"),
     ("/cal types", "your event types, each with a Book button"),

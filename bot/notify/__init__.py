@@ -2,5 +2,6 @@
 
 `endpoint` verifies and stores a delivery in the outbox in one transaction and answers at
 once; `worker` posts outbox rows to Slack, each exactly once, surviving restarts; `events`
-reads Cal.com's payloads (quirks included); `tables` holds the SQL for both tables.
+reads Cal.com's payloads (quirks included); the SQL of both tables is
+`bot/store/notifications.py`.
 """

@@ -18,8 +18,9 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.notify import events, tables
+from bot.notify import events
 from bot.runtime import Runtime
+from bot.store import notifications as tables
 
 log = logging.getLogger("calbot.notify")
 

@@ -1,7 +1,7 @@
 """Cal.com webhook deliveries read into one plain value, with Cal.com's quirks decided here.
 
-A delivery is `{triggerEvent, createdAt, payload}` (DESIGN.md §4). What it *means* is not
-always its trigger:
+A delivery is `{triggerEvent, createdAt, payload}` (README, "Booking notifications"). What it
+*means* is not always its trigger:
 
 - a reschedule that needs the host's confirmation arrives as BOOKING_REQUESTED; it carries
   `rescheduleUid` / `rescheduleStartTime` (or `fromReschedule`), so it is a reschedule;

@@ -40,10 +40,11 @@ from slack_sdk.errors import SlackApiError
 from bot import logs
 from bot.blocks import notifications
 from bot.models import Subscription
-from bot.notify import events, tables
+from bot.notify import events
 from bot.notify.lanes import Lanes
-from bot.notify.tables import OutboxRow
 from bot.runtime import Runtime
+from bot.store import notifications as tables
+from bot.store.notifications import OutboxRow
 
 log = logging.getLogger("calbot.notify")
 

@@ -119,6 +119,17 @@ async def _check(rt: Runtime, link: Link) -> tuple[Link | None, str | None]:
     return linked, None
 
 
+def stored_link(rt: Runtime, team_id: str, user_id: str) -> Link | None:
+    """The user's link as stored, without asking Maton (for an ack, or to undo it)."""
+    return rt.store.get_link(team_id, user_id)
+
+
+def active_link_or_none(rt: Runtime, team_id: str, user_id: str) -> Link | None:
+    """The user's link if it is active, from the database alone (no gateway call)."""
+    link = rt.store.get_link(team_id, user_id)
+    return link if link is not None and link.active else None
+
+
 async def current_link(rt: Runtime, team_id: str, user_id: str) -> Link | None:
     """The user's link, refreshed if pending; None when they never connected."""
     link = rt.store.get_link(team_id, user_id)

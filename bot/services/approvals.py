@@ -2,7 +2,8 @@
 
 The buttons carry only the outbox row id. Who may press them is decided here from what
 the server holds: the row names its subscription, the subscription its owner, and only
-the owner (the host whose webhook it is) may act, through their own connection.
+the owner may act, through their own connection, and only if Cal.com names them the
+booking's host (bot/services/authority.py, the check every booking action makes).
 """
 
 from __future__ import annotations
@@ -12,26 +13,14 @@ import logging
 from dataclasses import dataclass
 
 from bot.models import BookingEvent, Subscription
-from bot.notify import events, tables
-from bot.notify.tables import OutboxRow
+from bot.notify import events
 from bot.runtime import Runtime
-from bot.services.accounts import require_link
-from bot.services.errors import ServiceError
+from bot.services import authority
+from bot.services.errors import NotTheHost, RequestGone
+from bot.store import notifications as tables
+from bot.store.notifications import OutboxRow
 
 log = logging.getLogger("calbot.approvals")
-
-
-class NotTheHost(ServiceError):
-    def __init__(self, host_user_id: str):
-        self.host_user_id = host_user_id
-        super().__init__(f"Only <@{host_user_id}>, the host, can confirm or decline this booking.")
-
-
-class RequestGone(ServiceError):
-    user_message = (
-        "That booking request isn't something I can act on any more "
-        "(its notifications were turned off, or it was already handled)."
-    )
 
 
 @dataclass(frozen=True)
@@ -57,7 +46,7 @@ def load(rt: Runtime, team_id: str, user_id: str, ref: int) -> BookingRequest:
 
 async def confirm(rt: Runtime, team_id: str, user_id: str, ref: int) -> BookingRequest:
     request = load(rt, team_id, user_id, ref)
-    link = await require_link(rt, team_id, user_id)
+    link, _ = await authority.hosted_booking(rt, team_id, user_id, request.event.uid)
     await rt.calcom.confirm_booking(link.connection_id, request.event.uid)
     log.info("booking %s confirmed from Slack", request.event.uid)
     return request
@@ -67,7 +56,7 @@ async def decline(
     rt: Runtime, team_id: str, user_id: str, ref: int, reason: str | None
 ) -> BookingRequest:
     request = load(rt, team_id, user_id, ref)
-    link = await require_link(rt, team_id, user_id)
+    link, _ = await authority.hosted_booking(rt, team_id, user_id, request.event.uid)
     await rt.calcom.decline_booking(link.connection_id, request.event.uid, reason or None)
     log.info("booking %s declined from Slack", request.event.uid)
     return request

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -68,6 +69,18 @@ async def free_slots(
     return Slots({d: sorted(ts) for d, ts in sorted(days.items())}, tz)
 
 
+Fetch = Callable[[datetime, datetime], Awaitable[Slots]]
+
+
+def _host_fetch(rt: Runtime, host: Link, event_type: EventType, tz: str) -> Fetch:
+    """The host's own free times: one gateway call for the range asked."""
+
+    async def fetch(start: datetime, end: datetime) -> Slots:
+        return await free_slots(rt, host, event_type, start, end, tz)
+
+    return fetch
+
+
 def day_window(day: date, now: datetime, tz: str, label: str = "that day") -> Window:
     """One local day, from now on if it is today."""
     start = datetime.combine(day, time(), ZoneInfo(tz))
@@ -92,12 +105,16 @@ async def offer(
     tz: str,
     *,
     one_click: bool = True,
+    fetch: Fetch | None = None,
 ) -> Offer:
     """Free times for `when` in one gateway call, which also looks LOOKAHEAD further so an
-    empty window can name the next free day and Later can lead past the window."""
+    empty window can name the next free day and Later can lead past the window. `fetch`
+    reads the free times another way (the common times of several people,
+    bot/services/common.py)."""
     now = rt.clock()
     window = day_window(when.start.date(), now, tz, when.label) if isinstance(when, Exact) else when
-    fetched = await free_slots(rt, host, event_type, window.start, window.end + LOOKAHEAD, tz)
+    fetch = fetch or _host_fetch(rt, host, event_type, tz)
+    fetched = await fetch(window.start, window.end + LOOKAHEAD)
     free = isinstance(when, Exact) and when.start in fetched.on(when.start.date())
     if free and one_click:
         return Offer(exact=when.start, page=None)
@@ -113,12 +130,20 @@ async def offer(
 
 
 async def turn_page(
-    rt: Runtime, host: Link, event_type: EventType, tz: str, cursor: Cursor, *, earlier: bool
+    rt: Runtime,
+    host: Link,
+    event_type: EventType,
+    tz: str,
+    cursor: Cursor,
+    *,
+    earlier: bool,
+    fetch: Fetch | None = None,
 ) -> Offer:
     """Earlier / Later / "Show Fri 27 Nov": the page a picker's cursor leads to. The free
     times are fetched from the picker's anchor so the pages are cut exactly as before."""
     start = max(cursor.anchor, rt.clock().astimezone(ZoneInfo(tz)))
-    fetched = await free_slots(rt, host, event_type, start, cursor.at + REACH, tz)
+    fetch = fetch or _host_fetch(rt, host, event_type, tz)
+    fetched = await fetch(start, cursor.at + REACH)
     times = [t for day in sorted(fetched.days) for t in fetched.days[day]]
     return Offer(None, page_at(times, cursor, earlier=earlier), None, "then")
 

@@ -1,7 +1,7 @@
-"""Your bookings: list a page, cancel one, start moving one. Always through your own link.
+"""Your bookings: list a page, cancel one. Always through your own link.
 
-Authority is Cal.com's: a booking that isn't yours answers 404 through your connection,
-which the user sees as "not found". Nobody's uid gets them into someone else's calendar.
+Authority is calbot's, not Cal.com's (Cal.com cancels by uid for anyone): a cancel goes
+through bot/services/authority.py, which allows only the booking's host.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.calcom.models import Booking, BookingPage
 from bot.models import Link
 from bot.runtime import Runtime
+from bot.services import authority
 
 PAGE = 10
 # Past and cancelled bookings read best newest first; the others soonest first.
@@ -39,9 +40,7 @@ async def _page(rt: Runtime, link: Link, status: str, skip: int) -> BookingPage:
     )
 
 
-async def get(rt: Runtime, link: Link, uid: str) -> Booking:
-    return await rt.calcom.booking(link.connection_id, uid)
-
-
-async def cancel(rt: Runtime, link: Link, uid: str, reason: str) -> Booking:
+async def cancel(rt: Runtime, team_id: str, user_id: str, uid: str, reason: str) -> Booking:
+    """Cancel `uid` if the caller hosts it (NotYours otherwise: nothing changes)."""
+    link, _ = await authority.hosted_booking(rt, team_id, user_id, uid)
     return await rt.calcom.cancel_booking(link.connection_id, uid, reason)

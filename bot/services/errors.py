@@ -1,26 +1,24 @@
-"""Errors a service raises for a situation the user can act on; each carries its own message."""
+"""Errors a service raises for a situation the user can act on.
+
+They carry the facts (a query, a user id, a URL), never words: what the user reads for
+each is in bot/blocks/errors.py, the one place error types become messages. This module
+imports nothing, so Block Kit builders may name these types.
+"""
 
 from __future__ import annotations
 
 
 class ServiceError(Exception):
-    """A problem the user can fix; `user_message` is shown to them as it is."""
+    """A problem the user can fix. `detail`, when given, is already user-facing text
+    (a time phrase's complaint from bot/when); subclasses carry facts instead."""
 
-    user_message: str = "That didn't work."
-    offer_connect: bool = False  # the reply carries a "Connect Cal.com" button
-
-    def __init__(self, user_message: str | None = None):
-        if user_message:
-            self.user_message = user_message
-        super().__init__(self.user_message)
+    def __init__(self, detail: str = ""):
+        self.detail = detail
+        super().__init__(detail or type(self).__name__)
 
 
 class NotLinked(ServiceError):
-    user_message = (
-        "You haven't connected your Cal.com account yet. "
-        "Run `/cal connect` (it takes a minute, once)."
-    )
-    offer_connect = True
+    """The user never connected Cal.com (or the link was dropped)."""
 
 
 class LinkPending(ServiceError):
@@ -28,10 +26,7 @@ class LinkPending(ServiceError):
 
     def __init__(self, url: str):
         self.url = url
-        super().__init__(
-            "You haven't finished connecting Cal.com yet: open the link from `/cal connect`, "
-            "approve access, then try again."
-        )
+        super().__init__()
 
 
 class NoSuchEventType(ServiceError):
@@ -40,8 +35,7 @@ class NoSuchEventType(ServiceError):
     def __init__(self, query: str, choices: list):
         self.query = query
         self.choices = choices
-        names = ", ".join(f"`{t.slug}`" for t in choices[:10]) or "none yet"
-        super().__init__(f"No event type matches “{query}”. There are: {names}.")
+        super().__init__()
 
 
 class AmbiguousEventType(ServiceError):
@@ -50,7 +44,7 @@ class AmbiguousEventType(ServiceError):
     def __init__(self, query: str, candidates: list):
         self.query = query
         self.candidates = candidates
-        super().__init__(f"“{query}” matches {len(candidates)} event types: which one?")
+        super().__init__()
 
 
 class TeammateNotLinked(ServiceError):
@@ -58,12 +52,109 @@ class TeammateNotLinked(ServiceError):
 
     def __init__(self, user_id: str):
         self.user_id = user_id
-        super().__init__(f"<@{user_id}> hasn't connected Cal.com yet.")
+        super().__init__()
 
 
 class SlotTaken(ServiceError):
-    user_message = "That time was just taken. Here are the times still free that day."
+    """The slot went between showing it and booking it."""
 
 
 class IntentExpired(ServiceError):
-    user_message = "Those buttons have expired (or belong to someone else). Run the command again."
+    """A picker button whose intent is gone, too old, or someone else's."""
+
+
+class NoEmail(ServiceError):
+    """The caller's Slack profile has no email, which Cal.com needs for an attendee."""
+
+
+class GuestHasNoEmail(ServiceError):
+    """A guest named by mention has no email in their Slack profile."""
+
+    def __init__(self, user_id: str):
+        self.user_id = user_id
+        super().__init__()
+
+
+class CannotPostThere(ServiceError):
+    """The bot cannot post in the channel (private and not invited, or not found)."""
+
+    def __init__(self, channel_id: str):
+        self.channel_id = channel_id
+        super().__init__()
+
+
+class ChannelArchived(ServiceError):
+    def __init__(self, channel_id: str):
+        self.channel_id = channel_id
+        super().__init__()
+
+
+class NoPublicUrl(ServiceError):
+    """PUBLIC_URL is unset, so Cal.com would have nowhere to send booking events."""
+
+
+class NoSuchSubscription(ServiceError):
+    """Not a subscription of the caller's (gone already, or someone else's)."""
+
+
+class DuplicateSlug(ServiceError):
+    """The user has an event type with that slug already (Cal.com's 400)."""
+
+
+class NotTheHost(ServiceError):
+    """Only the host may confirm or decline a booking request."""
+
+    def __init__(self, host_user_id: str):
+        self.host_user_id = host_user_id
+        super().__init__()
+
+
+class RequestGone(ServiceError):
+    """The request's notification is gone (turned off) or it was handled already."""
+
+
+class NotYours(ServiceError):
+    """A cancel, reschedule, confirm or decline of a booking the caller does not host."""
+
+    def __init__(self, *, linked: bool):
+        self.linked = linked
+        super().__init__()
+
+
+class NotYourView(ServiceError):
+    """A modal payload from someone other than who opened the modal."""
+
+
+class PeopleMissing(ServiceError):
+    """`/cal find` can't include everyone asked: not linked, their Cal.com connection
+    failed, or no event type of that length. `intent_id` is the search as asked."""
+
+    def __init__(
+        self,
+        intent_id: str,
+        *,
+        unlinked: tuple[str, ...] = (),
+        failed: tuple[str, ...] = (),
+        no_type: tuple[str, ...] = (),
+        minutes: int = 0,
+    ):
+        super().__init__("")
+        self.intent_id = intent_id
+        self.unlinked = unlinked
+        self.failed = failed
+        self.no_type = no_type
+        self.minutes = minutes
+
+    @property
+    def everyone(self) -> tuple[str, ...]:
+        return (*self.unlinked, *self.failed, *self.no_type)
+
+
+class TooManyPeople(ServiceError):
+    def __init__(self, limit: int):
+        super().__init__("")
+        self.limit = limit
+
+
+class NotAParticipant(ServiceError):
+    """Declining a booking you are not invited to (by email, as Cal.com knows you)."""

@@ -22,6 +22,12 @@ async def event_types_of(rt: Runtime, link: Link) -> list[EventType]:
     return await rt.event_types.get_or_load(link.connection_id, load)
 
 
+def cached(rt: Runtime, link: Link) -> list[EventType]:
+    """The link's event types if the cache has them, else none: for an ack, which
+    makes no gateway call."""
+    return rt.event_types.get(link.connection_id) or []
+
+
 def forget(rt: Runtime, link: Link) -> None:
     """Drop the cache after the bot itself changes the user's event types."""
     rt.event_types.drop(link.connection_id)

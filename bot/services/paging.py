@@ -17,8 +17,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-PAGE_SLOTS = 25  # buttons a picker shows at most (one actions block's limit)
-PAGE_DAYS = 20  # days a picker shows at most: 2 blocks each, within a message's 50
+from bot.blocks import limits
+
+PAGE_SLOTS = limits.PICKER_SLOTS  # buttons a picker shows at most
+PAGE_DAYS = limits.PICKER_DAYS  # days a picker shows at most (two blocks each)
 REACH = timedelta(days=21)  # how far past a page's start we look to fill it and the next
 
 

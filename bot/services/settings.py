@@ -16,13 +16,9 @@ from bot.calcom.models import WEEKDAYS, Availability, EventType, Me, Schedule
 from bot.models import Link
 from bot.runtime import Runtime
 from bot.services import event_types
-from bot.services.errors import ServiceError
+from bot.services.errors import DuplicateSlug
 
 SCHEDULE_NAME = "Working Hours"
-
-
-class DuplicateSlug(ServiceError):
-    user_message = "You already have an event type with that slug: choose another."
 
 
 @contextlib.contextmanager

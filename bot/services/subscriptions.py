@@ -20,28 +20,17 @@ from collections.abc import Iterable
 from bot.calcom.errors import CalcomError, NotFound
 from bot.calcom.models import EventType
 from bot.models import Link, Subscription
-from bot.notify import events, tables
+from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import event_types
-from bot.services.errors import ServiceError
+from bot.services.errors import NoPublicUrl, NoSuchSubscription
+from bot.store import notifications as tables
 
 log = logging.getLogger("calbot.subscriptions")
 
 TOKEN_BYTES = 24
 SECRET_BYTES = 32
 WEBHOOK_PATH = "/calcom/webhooks/"
-
-
-class NoPublicUrl(ServiceError):
-    user_message = (
-        "Booking notifications need this server's public address, and none is set. "
-        "Ask whoever runs calbot to set `PUBLIC_URL` (for example `https://calbot.example.com`) "
-        "and restart it; Cal.com sends booking events there."
-    )
-
-
-class NoSuchSubscription(ServiceError):
-    user_message = "That notification is already off."
 
 
 def require_public_url(rt: Runtime) -> str:

@@ -35,7 +35,7 @@ async def me(turn: Turn, command: grammar.Me) -> None:
 
 
 async def disconnect(turn: Turn, command: grammar.Disconnect) -> None:
-    link = turn.rt.store.get_link(turn.caller.team_id, turn.caller.user_id)
+    link = accounts.stored_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
     if link is None:
         await turn.reply(account_blocks.disconnected(was_linked=False))
     else:

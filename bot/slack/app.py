@@ -13,6 +13,7 @@ from bot.slack import (
     commands,
     errors,
     events,
+    find,
     home,
     install,
     manage,
@@ -50,6 +51,7 @@ def build_app(rt: Runtime) -> AsyncApp:
     commands.register(app, rt)
     account.register(app, rt)
     booking.register(app, rt)
+    find.register(app, rt)
     bookings.register(app, rt)
     notify.register(app, rt)
     modals.register(app, rt)

@@ -1,17 +1,14 @@
 """Booking from a command: `/cal types`, `/cal slots`, `/cal book` and the picker's buttons.
 
-Flow: resolve the host and event type, read the phrase in the caller's zone, fetch free
-times (one gateway call; the event types come from a 5-minute cache), then show a picker
-or a one-click offer. Every button carries an intent id; the intent says the rest.
+Each listener parses what Slack sent, calls one use case in bot/services/offers.py, and
+renders its result with bot/slack/picker.py. Every button carries an intent id; the
+intent (loaded for the person clicking) says the rest.
 """
 
 from __future__ import annotations
 
-import asyncio
 import re
-from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
@@ -21,28 +18,19 @@ from bot.blocks.account import invitation, invited
 from bot.calcom.models import Attendee
 from bot.ids import Action
 from bot.runtime import Runtime
-from bot.services import booking, event_types, intents
-from bot.services.errors import AmbiguousEventType, NoSuchEventType, ServiceError
-from bot.services.intents import Intent
-from bot.services.paging import Cursor
+from bot.services import offers
+from bot.services.errors import GuestHasNoEmail
+from bot.services.offers import AskGuest
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
-
-WEEK = timedelta(days=7)
-
-
-class NoEmail(ServiceError):
-    user_message = "Your Slack profile has no email address, which Cal.com needs for a booking."
-
 
 # --- commands ---------------------------------------------------------------------------
 
 
 async def show_types(turn: Turn, command: grammar.Types) -> None:
     caller = turn.caller
-    host = await booking.host_link(turn.rt, caller.team_id, caller.user_id, command.user_id)
-    types = await event_types.event_types_of(turn.rt, host)
+    host, types = await offers.types_of(turn.rt, caller.team_id, caller.user_id, command.user_id)
     owner = None if host.user_id == caller.user_id else (host.name or f"<@{host.user_id}>")
     await turn.reply(
         type_blocks.type_list(
@@ -61,7 +49,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
         invited = await person(turn.rt, turn.client, turn.caller.team_id, command.guest_user_id)
         guest_name, guest_email = invited.name, invited.email
         if not guest_email:
-            raise ServiceError(f"<@{command.guest_user_id}> has no email in their Slack profile.")
+            raise GuestHasNoEmail(command.guest_user_id)
     elif command.guest_email:
         guest_name, guest_email = command.guest_email.split("@")[0], command.guest_email
     await start(
@@ -84,36 +72,22 @@ async def start(
     guest_name: str | None = None,
     guest_email: str | None = None,
 ) -> None:
-    """Resolve host, zone and type (concurrently where they don't depend), then offer times."""
-    rt, caller = turn.rt, turn.caller
-    host, me = await asyncio.gather(
-        booking.host_link(rt, caller.team_id, caller.user_id, host_id),
-        person(rt, turn.client, caller.team_id, caller.user_id),
-    )
-    # a typo in the phrase fails before any gateway call
-    when = picker.read_when(when_text, rt, me.tz)
-    fields = dict(
-        team_id=caller.team_id,
-        user_id=caller.user_id,
-        host_user_id=host.user_id,
-        tz=me.tz,
+    """Times for the phrase in the caller's Slack zone, or a choice of types."""
+    caller = turn.caller
+    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
+    started = await offers.start(
+        turn.rt,
+        caller.team_id,
+        caller.user_id,
+        me.tz,
+        host_id=host_id,
+        type_query=type_query,
         when_text=when_text,
+        one_click=one_click,
         guest_name=guest_name,
         guest_email=guest_email,
     )
-    try:
-        event_type = await event_types.resolve(
-            rt, host, type_query, public_only=host.user_id != caller.user_id
-        )
-    except AmbiguousEventType as error:
-        intent = intents.create(rt, event_type_id=0, **fields)
-        await turn.reply(type_blocks.choose_type(intent.id, error.query, error.candidates))
-        return
-    except NoSuchEventType as error:
-        await turn.reply(type_blocks.no_such_type(error.query, error.choices))
-        return
-    intent = intents.create(rt, event_type_id=event_type.id, **fields)
-    await picker.offer(turn, intent, host, event_type, when, one_click=one_click)
+    await picker.show_started(turn, started)
 
 
 # --- buttons ------------------------------------------------------------------------------
@@ -121,53 +95,37 @@ async def start(
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
     """Earlier / Later / "Show Fri 27 Nov": the page the button's cursor leads to."""
-    intent_id, _, cursor_text = action_value(body).rpartition(":")
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
-    cursor = Cursor.decode(cursor_text, intent.tz)
-    if cursor is None:
-        raise ServiceError("That button is out of date: ask for times again.")
-    host, event_type = await picker.resolve_intent(turn, intent)
-    earlier = action(body)["action_id"].endswith("earlier")
-    found = await booking.turn_page(turn.rt, host, event_type, intent.tz, cursor, earlier=earlier)
-    await picker.show(turn, intent, host, event_type, found, replace=True)
+    intent_id, _, cursor = action_value(body).rpartition(":")
+    caller = turn.caller
+    offered = await offers.page(
+        turn.rt,
+        caller.team_id,
+        caller.user_id,
+        intent_id,
+        cursor,
+        earlier=action(body)["action_id"].endswith("earlier"),
+    )
+    await picker.show_offer(turn, offered, replace=True)
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:
     intent_id, type_id = action_value(body).rsplit(":", 1)
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
-    host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
-    event_type = await event_types.by_id(turn.rt, host, int(type_id), public_only=intent.teammate)
-    chosen = _with_type(turn.rt, intent, event_type.id)
-    when = picker.read_when(intent.when_text, turn.rt, intent.tz)
-    await picker.offer(turn, chosen, host, event_type, when, replace=True)
-
-
-def _with_type(rt: Runtime, intent: Intent, event_type_id: int) -> Intent:
-    fields = {k: v for k, v in intent.__dict__.items() if k != "id"}
-    fields["event_type_id"] = event_type_id
-    return intents.create(rt, **fields)
+    caller = turn.caller
+    offered = await offers.choose_type(
+        turn.rt, caller.team_id, caller.user_id, intent_id, int(type_id)
+    )
+    await picker.show_offer(turn, offered, replace=True)
 
 
 async def on_book_type(turn: Turn, body: dict[str, Any]) -> None:
     """ "Book" on `/cal types`: the next 7 days of that event type."""
     host_id, type_id = action_value(body).split(":", 1)
-    rt, caller = turn.rt, turn.caller
-    host, me = await asyncio.gather(
-        booking.host_link(rt, caller.team_id, caller.user_id, host_id),
-        person(rt, turn.client, caller.team_id, caller.user_id),
+    caller = turn.caller
+    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
+    offered = await offers.book_type(
+        turn.rt, caller.team_id, caller.user_id, me.tz, host_id, int(type_id)
     )
-    event_type = await event_types.by_id(
-        rt, host, int(type_id), public_only=host.user_id != caller.user_id
-    )
-    intent = intents.create(
-        rt,
-        team_id=caller.team_id,
-        user_id=caller.user_id,
-        host_user_id=host.user_id,
-        event_type_id=event_type.id,
-        tz=me.tz,
-    )
-    await picker.offer(turn, intent, host, event_type, picker.read_when("", rt, me.tz))
+    await picker.show_offer(turn, offered)
 
 
 async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
@@ -177,25 +135,24 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
         intent_id, epoch = pressed["value"].rsplit(":", 1)
     else:
         intent_id, epoch = pressed["value"], pressed["action_id"].rsplit(":", 1)[1]
-    intent = intents.load(turn.rt, intent_id, turn.caller.team_id, turn.caller.user_id)
-    start = datetime.fromtimestamp(int(epoch), UTC).astimezone(ZoneInfo(intent.tz))
-    if not (intent.reschedule_uid or intent.teammate or intent.guest_email):
-        # Who is it with? The trigger lives 3 s: only a database read comes before it.
-        await guest.ask(turn, body, intent, start)
+    caller = turn.caller
+    picked = await offers.pick(
+        turn.rt, caller.team_id, caller.user_id, intent_id, int(epoch), caller=_you(turn)
+    )
+    if isinstance(picked, AskGuest):  # the trigger lives 3 s: only a database read came first
+        await guest.ask(turn, body, picked.intent, picked.start)
         return
-    host, event_type = await picker.resolve_intent(turn, intent)
-    if intent.reschedule_uid:
-        await picker.complete_reschedule(turn, intent, host, event_type, start)
-        return
-    if intent.teammate:
-        me = await person(turn.rt, turn.client, intent.team_id, intent.user_id)
-        if not me.email:
-            raise NoEmail()
-        attendee = Attendee(me.name, me.email, me.tz)
-    else:
-        email = intent.guest_email or ""
-        attendee = Attendee(intent.guest_name or email, email, intent.tz)
-    await picker.complete_booking(turn, intent, host, event_type, start, attendee)
+    await picker.show_picked(turn, picked)
+
+
+def _you(turn: Turn) -> Any:
+    """The caller as an attendee, from their Slack profile (looked up only if needed)."""
+
+    async def lookup() -> Attendee:
+        me = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
+        return Attendee(me.name, me.email or "", me.tz)
+
+    return lookup
 
 
 async def on_invite(turn: Turn, body: dict[str, Any]) -> None:

@@ -1,7 +1,8 @@
 """Managing bookings: `/cal bookings`, `/cal cancel`, and the Cancel / Reschedule buttons.
 
 Every button acts with the connection of the person who clicked, whoever posted the
-message; its value is a booking uid, which Cal.com itself checks against that person.
+message; its value is a booking uid, and only the booking's host may act on it
+(bot/services/authority.py: Cal.com itself would let anyone with the uid).
 """
 
 from __future__ import annotations
@@ -14,12 +15,12 @@ from slack_bolt.async_app import AsyncApp
 
 from bot import grammar
 from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled, listed_page
-from bot.blocks.small_modals import cancel_modal, submitted_value
+from bot.blocks.small_modals import NEED_REASON, cancel_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
-from bot.services import bookings, event_types, intents
+from bot.services import bookings, offers
 from bot.services.accounts import require_link
-from bot.slack import home, picker
+from bot.slack import home, picker, views
 from bot.slack.context import Handler, Turn, action, action_value, handoff, turn_for
 from bot.slack.people import person
 
@@ -47,8 +48,10 @@ async def list_command(turn: Turn, command: grammar.Bookings) -> None:
 async def cancel_command(turn: Turn, command: grammar.Cancel) -> None:
     """With a reason: cancel now. Without: the modal asks (Cal.com wants one from hosts)."""
     if command.reason:
-        link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
-        done = await bookings.cancel(turn.rt, link, command.uid, command.reason)
+        caller = turn.caller
+        done = await bookings.cancel(
+            turn.rt, caller.team_id, caller.user_id, command.uid, command.reason
+        )
         await turn.reply(cancelled(done, command.reason))
         home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
         return
@@ -60,6 +63,7 @@ async def _ask_reason(
 ) -> None:
     """The reason modal; its submission answers through this request's response URL."""
     meta = {"uid": uid, "url": turn.caller.response_url, "list": listing, "replace": replace}
+    meta["owner"] = turn.caller.user_id
     await turn.client.views_open(
         trigger_id=turn.caller.trigger_id, view=cancel_modal("this booking", meta)
     )
@@ -71,25 +75,13 @@ async def on_cancel(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
-    """A picker for the same event type; the pick moves the booking (see picker.py)."""
-    rt, caller = turn.rt, turn.caller
-    link = await require_link(rt, caller.team_id, caller.user_id)
-    booking = await bookings.get(rt, link, action_value(body))
-    me = await person(rt, turn.client, caller.team_id, caller.user_id)
-    event_type = await event_types.by_id(rt, link, booking.event_type_id or 0)
-    intent = intents.create(
-        rt,
-        team_id=caller.team_id,
-        user_id=caller.user_id,
-        host_user_id=caller.user_id,
-        event_type_id=event_type.id,
-        tz=me.tz,
-        reschedule_uid=booking.uid,
+    """A picker for the same event type; the pick moves the booking (bot/services/offers.py)."""
+    caller = turn.caller
+    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
+    offered = await offers.start_reschedule(
+        turn.rt, caller.team_id, caller.user_id, me.tz, action_value(body)
     )
-    when = picker.read_when("", rt, me.tz)
-    await picker.offer(
-        turn, intent, link, event_type, when, note=f"Moving *{booking.title}*: pick a new time."
-    )
+    await picker.show_offer(turn, offered)
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
@@ -99,8 +91,8 @@ async def on_page(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:
-    link = await require_link(turn.rt, turn.caller.team_id, turn.caller.user_id)
-    done = await bookings.cancel(turn.rt, link, meta["uid"], reason)
+    caller = turn.caller
+    done = await bookings.cancel(turn.rt, caller.team_id, caller.user_id, str(meta["uid"]), reason)
     home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     if meta.get("list"):
         status, skip = meta["list"]
@@ -127,8 +119,10 @@ def register(app: AsyncApp, rt: Runtime) -> None:
     @app.view(View.CANCEL_REASON)
     async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
         reason = submitted_value(view, Block.CANCEL_REASON)
-        if not reason:
-            await ack(response_action="errors", errors={Block.CANCEL_REASON: "Say why, please."})
+        refused = views.stranger(rt, body, view)
+        if refused or not reason:
+            error = refused or NEED_REASON
+            await ack(response_action="errors", errors={Block.CANCEL_REASON: error})
             return
         await ack()
         meta = json.loads(view.get("private_metadata") or "{}")

@@ -14,7 +14,7 @@ from bot import grammar
 from bot.blocks.account import plain_notice
 from bot.blocks.help import help_message
 from bot.runtime import Runtime
-from bot.slack import account, booking, bookings, manage, modals, notify
+from bot.slack import account, booking, bookings, find, manage, modals, notify
 from bot.slack.context import Handler, Turn, handoff
 
 
@@ -30,18 +30,13 @@ async def show_invalid(turn: Turn, command: grammar.Invalid) -> None:
     await turn.reply(plain_notice(command.message))
 
 
-async def not_yet(turn: Turn, command: Any) -> None:
-    await turn.reply(
-        plain_notice("That part of calbot isn't available yet. `/cal help` lists what works today.")
-    )
-
-
-HANDLERS: dict[type, Handler] = {
+ROUTES: dict[type, Handler] = {
     grammar.Help: show_help,
     grammar.Unknown: show_unknown,
     grammar.Invalid: show_invalid,
     **account.COMMANDS,
     **booking.COMMANDS,
+    **find.COMMANDS,  # `/cal find`: common times with teammates
     **bookings.COMMANDS,
     **notify.COMMANDS,
     **modals.COMMANDS,  # `/cal`, `/cal book` without a type: the booking modal
@@ -51,8 +46,7 @@ HANDLERS: dict[type, Handler] = {
 
 async def dispatch(turn: Turn, text: str) -> None:
     command = grammar.parse(text)
-    handler = HANDLERS.get(type(command), not_yet)
-    await handler(turn, command)
+    await ROUTES[type(command)](turn, command)  # every grammar.Command has a route (tested)
 
 
 async def on_cal(turn: Turn, body: dict[str, Any]) -> None:

@@ -15,7 +15,7 @@ from slack_sdk.webhook.async_client import AsyncWebhookClient
 from bot import budget
 from bot.admission import Ticket
 from bot.blocks.progress import BUSY, interim_message, interim_text
-from bot.calcom.transport import OutOfTime
+from bot.calcom.errors import OutOfTime
 from bot.runtime import Runtime
 from bot.slack.errors import guarded, report
 

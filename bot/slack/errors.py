@@ -13,24 +13,19 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks.errors import error_message
-from bot.calcom.errors import CalcomError, ConnectionExpired, NotConnected
+from bot.blocks.errors import error_message, error_reply
+from bot.calcom.errors import CalcomError
 from bot.logs import current_ref
-from bot.services.errors import ServiceError, TeammateNotLinked
+from bot.services.errors import ServiceError
 
 log = logging.getLogger("calbot.slack")
 
 
-def describe(error: BaseException) -> dict[str, Any]:
-    """The message for `error`: its own user message, or a reference for an unexpected one."""
-    if isinstance(error, ConnectionExpired | NotConnected):
-        return error_message(error.user_message, reconnect=True)
-    if isinstance(error, CalcomError):
-        return error_message(error.user_message)
-    if isinstance(error, TeammateNotLinked):
-        return error_message(error.user_message, invite=error.user_id)
-    if isinstance(error, ServiceError):
-        return error_message(error.user_message, connect=error.offer_connect)
+def reply_for(error: BaseException) -> dict[str, Any]:
+    """The message for `error` (bot/blocks/errors.py), or a reference for an unexpected one."""
+    known = error_reply(error)
+    if known is not None:
+        return known
     ref = current_ref() or secrets.token_hex(4)  # the request's: it finds every line of it
     log.error("unexpected error ref=%s: %s", ref, type(error).__name__, exc_info=error)
     return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
@@ -40,7 +35,7 @@ async def report(error: BaseException, respond: Any | None) -> None:
     """Tell the user about `error` through `respond` (a response_url), if there is one."""
     if isinstance(error, CalcomError | ServiceError):
         log.info("user-facing error: %s", type(error).__name__)
-    payload = describe(error)
+    payload = reply_for(error)
     if respond is None:
         return
     try:

@@ -8,25 +8,25 @@ its result replaces the picker through the original message's response URL.
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from slack_bolt.async_app import AsyncApp
 
-from bot.blocks.small_modals import guest_modal, submitted_value
+from bot.blocks.small_modals import BAD_EMAIL, NEED_NAME, guest_modal, submitted_value
 from bot.calcom.models import Attendee
 from bot.grammar.tokens import looks_like_email
 from bot.ids import Block, View
+from bot.models import Intent
 from bot.runtime import Runtime
-from bot.services import intents
-from bot.services.intents import Intent
-from bot.slack import picker
+from bot.services import offers
+from bot.slack import picker, views
 from bot.slack.context import Turn, turn_for
 
 
 async def ask(turn: Turn, body: dict[str, Any], intent: Intent, start: datetime) -> None:
     meta = {"intent": intent.id, "start": int(start.timestamp()), "url": body.get("response_url")}
+    meta["owner"] = turn.caller.user_id
     await turn.client.views_open(
         trigger_id=turn.caller.trigger_id, view=guest_modal("this meeting", meta)
     )
@@ -38,10 +38,13 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         name = submitted_value(view, Block.GUEST_NAME)
         email = submitted_value(view, Block.GUEST_EMAIL)
         errors = {}
+        refused = views.stranger(rt, body, view)
+        if refused:
+            errors[Block.GUEST_NAME] = refused
         if not name:
-            errors[Block.GUEST_NAME] = "Who is it? A name, please."
+            errors[Block.GUEST_NAME] = NEED_NAME
         if not looks_like_email(email):
-            errors[Block.GUEST_EMAIL] = "That doesn't look like an email address."
+            errors[Block.GUEST_EMAIL] = BAD_EMAIL
         if errors:
             await ack(response_action="errors", errors=errors)
             return
@@ -52,9 +55,19 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 
 async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> None:
-    intent = intents.load(turn.rt, meta["intent"], turn.caller.team_id, turn.caller.user_id)
-    host, event_type = await picker.resolve_intent(turn, intent)
-    start = datetime.fromtimestamp(int(meta["start"]), UTC).astimezone(ZoneInfo(intent.tz))
-    await picker.complete_booking(
-        turn, intent, host, event_type, start, Attendee(name, email, intent.tz)
+    """Book the slot clicked with the guest named; the picker shows the result."""
+    caller = turn.caller
+    picked = await offers.pick(
+        turn.rt,
+        caller.team_id,
+        caller.user_id,
+        str(meta.get("intent") or ""),
+        int(meta["start"]),
+        caller=_nobody,
+        guest=(name, email),
     )
+    await picker.show_picked(turn, picked)
+
+
+async def _nobody() -> Attendee:
+    raise AssertionError("a guest booking never asks who the caller is")

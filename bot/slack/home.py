@@ -21,7 +21,7 @@ from bot.services import accounts, subscriptions
 from bot.services import home as home_service
 from bot.services.errors import ServiceError
 from bot.slack.context import Turn, action_value, handoff
-from bot.slack.errors import describe, guarded
+from bot.slack.errors import guarded, reply_for
 
 log = logging.getLogger("calbot.home")
 
@@ -38,7 +38,7 @@ async def refresh(
             view = dashboard(await home_service.dashboard(rt, link))
         except (CalcomError, ServiceError) as error:
             again = isinstance(error, ConnectionExpired | NotConnected)
-            view = problem(describe(error)["text"], reconnect=again)
+            view = problem(reply_for(error)["text"], reconnect=again)
     await client.views_publish(user_id=user_id, view=view)
 
 

@@ -14,8 +14,8 @@ from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAutho
 from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 from slack_sdk.web.async_client import AsyncWebClient
 
-from bot.installations import state_store
 from bot.runtime import Runtime
+from bot.store.installations import state_store
 
 BOT_SCOPES: tuple[str, ...] = (
     "commands",  # the /cal command and the shortcuts
@@ -25,6 +25,7 @@ BOT_SCOPES: tuple[str, ...] = (
     "channels:read",  # conversations.info: a public notification channel
     "groups:read",  # conversations.info: a private notification channel
     "channels:join",  # conversations.join: post notifications to a public channel
+    "usergroups:read",  # usergroups.users.list: `/cal find @design-team` expands the group
 )
 
 INSTALL_PATH = "/slack/install"

@@ -16,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
+from bot.blocks.errors import error_text
 from bot.blocks.event_types import booking_link
 from bot.blocks.home import booking_link_view
 from bot.blocks.settings import (
@@ -28,16 +29,15 @@ from bot.blocks.settings import (
     schedule_modal,
 )
 from bot.blocks.viewkit import meta_of, notice, problem
-from bot.ids import Action, View
-from bot.ids import Block as B
+from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import accounts, event_types
 from bot.services import settings as changes
-from bot.services.errors import NotLinked
+from bot.services.errors import NotLinked, NotYourView
 from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
-from bot.slack.errors import describe
+from bot.slack.errors import reply_for
 
 Build = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -47,11 +47,11 @@ async def open_filled(turn: Turn, title: str, build: Build) -> None:
     loading = notice(title, ":hourglass_flowing_sand: Loading…")
     opened = await turn.client.views_open(trigger_id=turn.caller.trigger_id, view=loading)
     view = opened["view"]
-    views.opened(turn.rt, view)
+    views.opened(turn.rt, view, (turn.caller.team_id, turn.caller.user_id))
     try:
         filled = await build()
     except Exception as error:
-        filled = problem(title, describe(error)["text"])
+        filled = problem(title, reply_for(error)["text"])
     await views.update(turn.rt, turn.client, view["id"], filled)
 
 
@@ -91,6 +91,7 @@ async def on_copy_link(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_delete_type(turn: Turn, body: dict[str, Any]) -> None:
     """Delete from the edit modal (the button asked to confirm); the modal says it's gone."""
+    views.claim(turn.rt, body["view"], turn.caller.team_id, turn.caller.user_id)
     link = await _link(turn)
     event_type = await event_types.by_id(turn.rt, link, _value(body))
     await changes.delete_event_type(turn.rt, link, event_type.id)
@@ -129,18 +130,23 @@ async def _submit(
 ) -> None:
     """Make `change` within the ack budget; then refresh the Home. Closes on success."""
     caller, view = Caller.from_body(body), body["view"]
-    link = rt.store.get_link(caller.team_id, caller.user_id)
-    if link is None or not link.active:
-        await ack(response_action="errors", errors={error_block: NotLinked.user_message})
+    try:
+        views.claim(rt, view, caller.team_id, caller.user_id)
+    except NotYourView as refused:
+        await ack(response_action="errors", errors={error_block: error_text(refused) or ""})
+        return
+    link = accounts.active_link_or_none(rt, caller.team_id, caller.user_id)
+    if link is None:
+        await ack(response_action="errors", errors={error_block: error_text(NotLinked()) or ""})
         return
 
-    async def work() -> views.Outcome:
+    async def work() -> views.SubmitOutcome:
         try:
             done = await change(link)
         except DuplicateSlug as taken:
-            return views.Outcome(errors={B.TYPE_SLUG: taken.user_message})
+            return views.SubmitOutcome(errors={Block.TYPE_SLUG: error_text(taken) or ""})
         home.refresh_soon(rt, client, caller.team_id, caller.user_id)
-        return views.Outcome(done=done)
+        return views.SubmitOutcome(done=done)
 
     pending = notice(view["title"]["text"], ":hourglass_flowing_sand: Saving…")
     await views.answer_submission(
@@ -153,10 +159,10 @@ async def submit_event_type(
 ) -> None:
     view = body["view"]
     caller = Caller.from_body(body)
-    link = rt.store.get_link(caller.team_id, caller.user_id)
-    cached = rt.event_types.get(link.connection_id) if link else None  # no gateway in the ack
+    link = accounts.stored_link(rt, caller.team_id, caller.user_id)
+    cached = event_types.cached(rt, link) if link else []  # no gateway call in the ack
     editing = meta_of(view).get("id")
-    form = read_event_type(view, {t.slug for t in cached or [] if t.id != editing})
+    form = read_event_type(view, {t.slug for t in cached if t.id != editing})
     if form.errors:
         await ack(response_action="errors", errors=form.errors)
         return
@@ -169,7 +175,7 @@ async def submit_event_type(
         await changes.create_event_type(rt, link, **fields)
         return saved("Event type created", f"*{form.title}* is ready to book.")
 
-    await _submit(rt, ack, body, client, change, error_block=B.TYPE_TITLE)
+    await _submit(rt, ack, body, client, change, error_block=Block.TYPE_TITLE)
 
 
 async def submit_schedule(rt: Runtime, ack: Any, body: dict[str, Any], client: Any) -> None:
@@ -182,7 +188,7 @@ async def submit_schedule(rt: Runtime, ack: Any, body: dict[str, Any], client: A
         await changes.save_working_hours(rt, link, form.hours, form.tz, form.schedule_id)
         return saved("Working hours", "Your working hours are saved.")
 
-    await _submit(rt, ack, body, client, change, error_block=B.SCHEDULE_ZONE)
+    await _submit(rt, ack, body, client, change, error_block=Block.SCHEDULE_ZONE)
 
 
 async def submit_profile(rt: Runtime, ack: Any, body: dict[str, Any], client: Any) -> None:
@@ -195,7 +201,7 @@ async def submit_profile(rt: Runtime, ack: Any, body: dict[str, Any], client: An
         await changes.save_profile(rt, link, **form.fields())
         return saved("Your profile", "Your profile is saved.")
 
-    await _submit(rt, ack, body, client, change, error_block=B.PROFILE_NAME)
+    await _submit(rt, ack, body, client, change, error_block=Block.PROFILE_NAME)
 
 
 async def schedule_command(turn: Turn, command: grammar.Schedule) -> None:

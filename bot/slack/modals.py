@@ -22,29 +22,33 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from bot import grammar
 from bot.blocks.booking_modal import (
+    NO_EMAIL,
+    TAKEN,
+    TAKEN_AT_SUBMIT,
     TITLE,
     Submitted,
     booked,
     booking_form,
     booking_pending,
+    chosen_people,
     loading,
 )
 from bot.blocks.booking_modal import read_submission as read
 from bot.blocks.bookings import confirmation
-from bot.blocks.viewkit import encode_meta, picked, problem
-from bot.calcom.models import Attendee, Booking
-from bot.ids import Action, View
-from bot.ids import Block as B
+from bot.blocks.errors import error_text
+from bot.blocks.find import invited_dm
+from bot.blocks.viewkit import encode_meta, meta_of, picked, problem
+from bot.calcom.models import Attendee
+from bot.ids import Action, Block, View
 from bot.models import Draft, Guest
 from bot.runtime import Runtime
+from bot.services import accounts
 from bot.services import booking_form as forms
-from bot.services.errors import SlotTaken
+from bot.services.errors import NoEmail, NotYourView, SlotTaken
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
-from bot.slack.errors import describe, guarded
+from bot.slack.errors import guarded, reply_for
 from bot.slack.people import SlackPerson, person
-
-TAKEN = "That time was just taken. Here are the times still free."
 
 
 async def open_booking(
@@ -57,17 +61,17 @@ async def open_booking(
     author: str | None = None,
 ) -> None:
     """Open the modal now, then fill it. `author`: a message's author to book with."""
-    draft = Draft(host=host or caller.user_id, event_type=event_type)
+    draft = Draft(host=host or caller.user_id, event_type=event_type, owner=caller.user_id)
     opened = await client.views_open(trigger_id=caller.trigger_id, view=loading(draft))
     view = opened["view"]
-    views.opened(rt, view)
+    views.opened(rt, view, (caller.team_id, caller.user_id))
     try:
         you = await person(rt, client, caller.team_id, caller.user_id)
         draft = replace(draft, tz=you.tz)
         if author and author != caller.user_id:
             draft = await _with_author(rt, client, caller, draft, author)
     except Exception as error:  # else the modal would say "Looking up free times…" for ever
-        await views.update(rt, client, view["id"], problem(TITLE, describe(error)["text"]))
+        await views.update(rt, client, view["id"], problem(TITLE, reply_for(error)["text"]))
         return
     await _render(rt, client, caller, view["id"], draft, you)
 
@@ -76,8 +80,7 @@ async def _with_author(
     rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, author: str
 ) -> Draft:
     """A linked author hosts and you attend; anyone else is your guest, prefilled."""
-    link = rt.store.get_link(caller.team_id, author)
-    if link is not None and link.active:
+    if accounts.active_link_or_none(rt, caller.team_id, author) is not None:
         return replace(draft, host=author)
     them = await person(rt, client, caller.team_id, author)
     return replace(draft, guest=Guest(them.name, them.email or "", them.tz))
@@ -106,7 +109,7 @@ async def _render(
             form = replace(form, notice=notice)
         view, shown = booking_form(form), form.draft
     except Exception as error:  # the modal is where the user looks: say it there
-        view, shown = problem(TITLE, describe(error)["text"]), replace(draft, hold=None)
+        view, shown = problem(TITLE, reply_for(error)["text"]), replace(draft, hold=None)
     await _commit(rt, client, caller, view_id, view, shown, gen=gen, fallback_hash=fallback_hash)
 
 
@@ -132,17 +135,27 @@ async def _commit(
         await forms.release(rt, caller.team_id, caller.user_id, old)
 
 
+def _claim(rt: Runtime, caller: Caller, view: dict[str, Any]) -> None:
+    """Only who opened the modal may act through it (NotYourView for anyone else)."""
+    owner = Draft.from_meta(meta_of(view)).owner
+    views.claim(rt, view, caller.team_id, caller.user_id, meta_owner=owner)
+
+
 async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     """Host, type or date changed: reload the options (a new host starts on its first type)."""
     view = body["view"]
+    _claim(turn.rt, turn.caller, view)
     gen, meta = views.begin(turn.rt, view)
     draft = Draft.from_meta(meta)
-    host = picked(view, B.BOOKING_HOST) or draft.host
-    day = picked(view, B.BOOKING_DATE) or draft.day
+    host = picked(view, Block.BOOKING_HOST) or draft.host
+    day = picked(view, Block.BOOKING_DATE) or draft.day
+    people = chosen_people(view, draft.owner)
     if host != draft.host:
         draft = draft.moved(host=host, event_type=None, day=day)
+    elif people is not None and people != draft.people:
+        draft = draft.moved(people=people, day=day)  # "With" changed: their common times
     else:
-        chosen = picked(view, B.BOOKING_TYPE)
+        chosen = picked(view, Block.BOOKING_TYPE)
         draft = draft.moved(event_type=int(chosen) if chosen else draft.event_type, day=day)
     you = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
     await _render(
@@ -160,9 +173,10 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
 async def on_time(turn: Turn, body: dict[str, Any]) -> None:
     """A time was chosen: hold it, so the submission books it or fails fast."""
     rt, view = turn.rt, body["view"]
+    _claim(rt, turn.caller, view)
     gen = views.generation(rt, view["id"])
     draft = Draft.from_meta(views.current_meta(rt, view))
-    value = picked(view, B.BOOKING_TIME)
+    value = picked(view, Block.BOOKING_TIME)
     if not value:
         return
     start = datetime.fromtimestamp(int(value), UTC).astimezone(ZoneInfo(draft.tz))
@@ -193,6 +207,11 @@ def _same_view(view: dict[str, Any], draft: Draft) -> dict[str, Any]:
 async def on_submit(rt: Runtime, ack: Any, body: dict[str, Any], client: AsyncWebClient) -> None:
     """Answer within 3 s: inline errors, or book (the hold makes that quick)."""
     caller, view = Caller.from_body(body), body["view"]
+    try:
+        _claim(rt, caller, view)
+    except NotYourView as refused:
+        await ack(response_action="errors", errors={Block.BOOKING_HOST: error_text(refused)})
+        return
     draft = Draft.from_meta(views.current_meta(rt, view))
     submitted = read(view, draft, caller.user_id)
     if submitted.errors:
@@ -211,51 +230,57 @@ async def _book(
     view_id: str,
     draft: Draft,
     submitted: Submitted,
-) -> views.Outcome:
-    if draft.host == caller.user_id:
-        attendee = Attendee(submitted.name, submitted.email, draft.guest.tz or draft.tz)
-    else:
-        you = await person(rt, client, caller.team_id, caller.user_id)
-        if not you.email:
-            text = "Your Slack profile has no email address, and Cal.com invites by email."
-            return views.Outcome(errors={B.BOOKING_HOST: text})
-        attendee = Attendee(you.name, you.email, you.tz)
+) -> views.SubmitOutcome:
+    guest = Attendee(submitted.name, submitted.email, draft.guest.tz or draft.tz)
+
+    async def you() -> Attendee:
+        me = await person(rt, client, caller.team_id, caller.user_id)
+        return Attendee(me.name, me.email or "", me.tz)
+
     assert submitted.start is not None
     try:
         made = await forms.book(
-            rt, caller.team_id, caller.user_id, draft, submitted.start, attendee, submitted.notes
+            rt,
+            caller.team_id,
+            caller.user_id,
+            draft,
+            submitted.start,
+            guest=guest,
+            caller=you,
+            notes=submitted.notes,
         )
+    except NoEmail:
+        return views.SubmitOutcome(errors={Block.BOOKING_HOST: NO_EMAIL})
     except SlotTaken:
-        return views.Outcome(
-            errors={submitted.time_block: "That time was just taken. Pick another."}
-        )
+        return views.SubmitOutcome(errors={submitted.time_block: TAKEN_AT_SUBMIT})
     views.forget(rt, view_id)
-    rt.spawn(guarded(_announce(rt, client, caller, draft, made), None), name="booked")
-    return views.Outcome(done=booked(made))
+    rt.spawn(guarded(_announce(rt, client, caller.team_id, made), None), name="booked")
+    return views.SubmitOutcome(done=booked(made.booking))
 
 
-async def _announce(
-    rt: Runtime, client: AsyncWebClient, caller: Caller, draft: Draft, made: Booking
-) -> None:
-    """DM the confirmation (Cancel, Reschedule); a teammate host hears too; Homes refresh."""
-    you = caller.user_id
-    if draft.host == you:
-        await client.chat_postMessage(channel=you, **confirmation(made))
-    else:
-        lead = f":calendar: <@{you}> booked time with you"
-        await asyncio.gather(
-            client.chat_postMessage(channel=draft.host, **confirmation(made, lead=lead)),
-            client.chat_postMessage(
-                channel=you,
-                **confirmation(made, lead=f":white_check_mark: You booked <@{draft.host}>"),
-            ),
-        )
-    await asyncio.gather(*(home.refresh(rt, client, caller.team_id, u) for u in {you, draft.host}))
+async def _announce(rt: Runtime, client: AsyncWebClient, team_id: str, made: forms.Made) -> None:
+    """DM the confirmation (Cancel, Reschedule) to whom the booking names, and to everyone
+    "With" their invitation (Join, Decline); Homes refresh."""
+    host, booker = made.host_user_id, made.booker_user_id
+    dms = {booker: confirmation(made.booking)}
+    if made.teammate:  # only the host may cancel or move it: the attendee gets Join alone
+        lead = f":calendar: <@{booker}> booked time with you"
+        dms[host] = confirmation(made.booking, lead=lead)
+        lead = f":white_check_mark: You booked <@{host}>"
+        dms[booker] = confirmation(made.booking, lead=lead, manage=False)
+    invited = invited_dm(made.booking, booker)
+    await asyncio.gather(
+        *(client.chat_postMessage(channel=u, **dms[u]) for u in made.tell),
+        *(client.chat_postMessage(channel=u, **invited) for u in made.people),
+    )
+    everyone = (*made.tell, *made.people)
+    await asyncio.gather(*(home.refresh(rt, client, team_id, u) for u in everyone))
 
 
 async def on_closed(turn: Turn, body: dict[str, Any]) -> None:
     """The modal closed without booking: let the held slot go at once."""
     view = body["view"]
+    _claim(turn.rt, turn.caller, view)
     draft = Draft.from_meta(views.current_meta(turn.rt, view))
     views.forget(turn.rt, view["id"])
     if draft.hold:
@@ -278,7 +303,12 @@ COMMANDS: dict[type, Handler] = {grammar.OpenModal: open_from_command}
 
 def register(app: AsyncApp, rt: Runtime) -> None:
     app.action(Action.OPEN_BOOKING)(handoff(rt, open_from_button))
-    for action in (Action.BOOKING_HOST, Action.BOOKING_TYPE, Action.BOOKING_DATE):
+    for action in (
+        Action.BOOKING_HOST,
+        Action.BOOKING_TYPE,
+        Action.BOOKING_DATE,
+        Action.BOOKING_WITH,
+    ):
         app.action(action)(handoff(rt, on_change))
     app.action(Action.BOOKING_TIME)(handoff(rt, on_time))
     app.view_closed(View.BOOKING)(handoff(rt, on_closed))

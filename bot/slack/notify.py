@@ -19,24 +19,11 @@ from bot.blocks import notifications as blocks
 from bot.blocks.small_modals import decline_modal, submitted_value
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
-from bot.services import approvals, subscriptions
+from bot.services import accounts, approvals, subscriptions
 from bot.services.accounts import require_link
-from bot.services.errors import ServiceError
-from bot.slack import home
+from bot.services.errors import CannotPostThere, ChannelArchived
+from bot.slack import home, views
 from bot.slack.context import Handler, Turn, handoff, turn_for
-
-
-class CannotPostThere(ServiceError):
-    def __init__(self, channel_id: str):
-        super().__init__(
-            f"I can't post in <#{channel_id}>. If it's a private channel, invite me first: "
-            f"type `/invite @calbot` in it, then run `/cal notify <#{channel_id}>` again."
-        )
-
-
-class ChannelArchived(ServiceError):
-    def __init__(self, channel_id: str):
-        super().__init__(f"<#{channel_id}> is archived, so nobody would see notifications there.")
 
 
 async def ensure_postable(client: AsyncWebClient, channel_id: str) -> None:
@@ -82,7 +69,7 @@ async def show_list(turn: Turn, command: grammar.NotifyList | None = None) -> No
 
 async def turn_off(turn: Turn, command: grammar.NotifyOff) -> None:
     caller = turn.caller
-    link = turn.rt.store.get_link(caller.team_id, caller.user_id)
+    link = accounts.stored_link(turn.rt, caller.team_id, caller.user_id)
     count = await subscriptions.unsubscribe(
         turn.rt, link, caller.team_id, caller.user_id, command.channel_id
     )
@@ -112,7 +99,7 @@ def _ref(body: dict[str, Any]) -> int:
 
 async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
-    link = turn.rt.store.get_link(caller.team_id, caller.user_id)
+    link = accounts.stored_link(turn.rt, caller.team_id, caller.user_id)
     await subscriptions.unsubscribe_one(turn.rt, link, _ref(body))
     await show_list(turn)
     _refresh_home(turn)
@@ -142,7 +129,7 @@ async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
     ref = _ref(body)
     request = approvals.load(turn.rt, caller.team_id, caller.user_id, ref)
-    meta = {"ref": ref, "url": caller.response_url}
+    meta = {"ref": ref, "url": caller.response_url, "owner": caller.user_id}
     await turn.client.views_open(
         trigger_id=caller.trigger_id, view=decline_modal(request.event.title, meta)
     )
@@ -162,6 +149,10 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
     @app.view(View.DECLINE_REASON)
     async def on_reason(ack: Any, body: dict[str, Any], view: dict[str, Any], client: Any) -> None:
+        refused = views.stranger(rt, body, view)
+        if refused:
+            await ack(response_action="errors", errors={Block.DECLINE_REASON: refused})
+            return
         await ack()
         reason = submitted_value(view, Block.DECLINE_REASON)
         meta = json.loads(view.get("private_metadata") or "{}")

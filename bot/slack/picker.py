@@ -1,69 +1,42 @@
-"""The picker flow shared by commands, buttons and the guest modal.
-
-Offer free times for an intent (a one-click button for a free exact time, else a page
-of buttons), and finish a pick: book or reschedule, then replace the picker with the
-confirmation, or with that day's fresh times when the slot went in the meantime.
+"""Rendering the picker flow's results (bot/services/offers.py) for commands, buttons and
+the guest modal: an offer of times, a choice of types, a booking made, and the DMs and
+Home refreshes a booking's result names. No decisions here: only how each value looks.
 """
 
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime
-from typing import Any
 
+from bot.blocks import event_types as type_blocks
+from bot.blocks import find as find_blocks
 from bot.blocks import slots as slot_blocks
 from bot.blocks.bookings import confirmation
-from bot.calcom.models import Attendee, EventType
-from bot.runtime import Runtime
-from bot.services import booking, event_types
-from bot.services.errors import ServiceError, SlotTaken
-from bot.services.intents import Intent
+from bot.blocks.slots import SLOT_TAKEN
+from bot.services.offers import AskGuest, Booked, ChooseType, NoSuchType, Offered
 from bot.slack import home
 from bot.slack.context import Turn
-from bot.when import Exact, WhenError, Window, parse_when
+from bot.slack.people import person
 
 
-def read_when(text: str, rt: Runtime, tz: str) -> Window | Exact:
-    try:
-        return parse_when(text, now=rt.clock(), tz=tz)
-    except WhenError as error:
-        raise ServiceError(str(error)) from None
+async def show_started(turn: Turn, started: Offered | ChooseType | NoSuchType) -> None:
+    """What `/cal slots|book` found: times, a choice of types, or nothing by that name."""
+    if isinstance(started, ChooseType):
+        await turn.reply(
+            type_blocks.choose_type(started.intent.id, started.query, started.candidates)
+        )
+    elif isinstance(started, NoSuchType):
+        await turn.reply(type_blocks.no_such_type(started.query, started.choices))
+    else:
+        await show_offer(turn, started)
 
 
-def _host_name(turn: Turn, intent: Intent, host_name: str | None) -> str | None:
-    if intent.teammate:
-        return host_name or f"<@{intent.host_user_id}>"
-    return intent.guest_name
-
-
-async def offer(
-    turn: Turn,
-    intent: Intent,
-    host: Any,
-    event_type: EventType,
-    when: Window | Exact,
-    *,
-    one_click: bool = True,
-    replace: bool = False,
-    note: str | None = None,
-) -> None:
-    """A one-click button for a free exact time, else a picker for the day or range."""
-    found = await booking.offer(turn.rt, host, event_type, when, intent.tz, one_click=one_click)
-    await show(turn, intent, host, event_type, found, replace=replace, note=note)
-
-
-async def show(
-    turn: Turn,
-    intent: Intent,
-    host: Any,
-    event_type: EventType,
-    found: booking.Offer,
-    *,
-    replace: bool = False,
-    note: str | None = None,
-) -> None:
-    """Render an offer: the one-click button, or a page of the picker."""
-    who = _host_name(turn, intent, host.name)
+async def show_offer(turn: Turn, offered: Offered, *, replace: bool = False) -> None:
+    """A one-click button for a free exact time, else a page of free times."""
+    intent, event_type, found = offered.intent, offered.event_type, offered.offer
+    teammate = offered.host.name or f"<@{intent.host_user_id}>"
+    who = teammate if intent.teammate else intent.guest_name
+    if intent.participants:
+        who = find_blocks.mentions(intent.participants)
     if found.exact is not None:
         payload = slot_blocks.exact_offer(
             intent_id=intent.id,
@@ -75,7 +48,12 @@ async def show(
         await turn.reply(payload, replace=replace)
         return
     assert found.page is not None
-    if found.missed and not note:
+    note = None
+    if offered.taken:
+        note = SLOT_TAKEN
+    elif offered.moving is not None:
+        note = f"Moving *{offered.moving.title}*: pick a new time."
+    elif found.missed:
         note = f"{found.missed} isn't free. Free times that day:"
     payload = slot_blocks.picker(
         intent_id=intent.id,
@@ -89,69 +67,51 @@ async def show(
         note=note,
         empty_label=found.label,
     )
+    if offered.almost is not None:
+        busy = offered.almost.busy_user_id
+        names = {busy: (await person(turn.rt, turn.client, intent.team_id, busy)).name}
+        payload["blocks"][-1:-1] = find_blocks.almost_blocks(intent.id, offered.almost, names)
     await turn.reply(payload, replace=replace)
 
 
-async def resolve_intent(turn: Turn, intent: Intent) -> tuple[Any, EventType]:
-    """The host's link and the event type an intent names (a teammate's must be public)."""
-    host = await booking.host_link(turn.rt, intent.team_id, intent.user_id, intent.host_user_id)
-    event_type = await event_types.by_id(
-        turn.rt, host, intent.event_type_id, public_only=intent.teammate
-    )
-    return host, event_type
-
-
-async def complete_booking(
-    turn: Turn,
-    intent: Intent,
-    host: Any,
-    event_type: EventType,
-    start: datetime,
-    attendee: Attendee,
-) -> None:
-    """Book, then replace the picker with the confirmation (or that day's fresh times)."""
-    try:
-        made = await booking.book(turn.rt, host, event_type, start, attendee)
-    except SlotTaken as taken:
-        await _fresh_times(turn, intent, host, event_type, start, taken.user_message)
+async def show_picked(turn: Turn, picked: Booked | Offered | AskGuest) -> None:
+    """A pick's end: the confirmation in place of the picker (or that day's fresh times),
+    the DMs the booking names, and the booker's Home refreshed."""
+    if isinstance(picked, Offered):
+        await show_offer(turn, picked, replace=True)
         return
-    await turn.reply(confirmation(made, manage=not intent.teammate), replace=True)
+    assert isinstance(picked, Booked)
+    intent, made = picked.intent, picked.booking
+    if picked.rescheduled:
+        lead = ":arrows_counterclockwise: Rescheduled"
+        await turn.reply(confirmation(made, lead=lead), replace=True)
+    else:
+        await turn.reply(confirmation(made, manage=not intent.teammate), replace=True)
     home.refresh_soon(turn.rt, turn.client, intent.team_id, intent.user_id)
-    if intent.teammate:
-        await _tell_both(turn, intent, made)
+    if picked.tell:
+        await _tell(turn, picked)
 
 
-async def complete_reschedule(
-    turn: Turn, intent: Intent, host: Any, event_type: EventType, start: datetime
-) -> None:
-    assert intent.reschedule_uid
-    try:
-        moved = await booking.reschedule(turn.rt, host, intent.reschedule_uid, start)
-    except SlotTaken as taken:
-        await _fresh_times(turn, intent, host, event_type, start, taken.user_message)
-        return
-    await turn.reply(
-        confirmation(moved, lead=":arrows_counterclockwise: Rescheduled"), replace=True
-    )
-    home.refresh_soon(turn.rt, turn.client, intent.team_id, intent.user_id)
-
-
-async def _fresh_times(
-    turn: Turn, intent: Intent, host: Any, event_type: EventType, start: datetime, note: str
-) -> None:
-    """The slot went while they looked: that day's times as they are now."""
-    window = booking.day_window(start.date(), turn.rt.clock(), intent.tz)
-    await offer(turn, intent, host, event_type, window, replace=True, note=note)
-
-
-async def _tell_both(turn: Turn, intent: Intent, made: Any) -> None:
-    """A teammate booking: a DM to the host and one to you."""
+async def _tell(turn: Turn, booked: Booked) -> None:
+    """A teammate booking: a DM to the host and one to you. A `/cal find` booking: a DM
+    to each participant (their own zone, Join, Decline)."""
+    intent, made = booked.intent, booked.booking
     client = turn.rt.slack_client(intent.team_id)
-    for_host = confirmation(made, lead=f":calendar: <@{intent.user_id}> booked time with you")
-    for_you = confirmation(
-        made, lead=f":white_check_mark: You booked <@{intent.host_user_id}>", manage=False
-    )
+    if intent.participants:
+        dm = find_blocks.invited_dm(made, intent.user_id)
+        await asyncio.gather(*(client.chat_postMessage(channel=user, **dm) for user in booked.tell))
+        for user in booked.tell:  # their Homes list the meeting they now attend
+            home.refresh_soon(turn.rt, client, intent.team_id, user)
+        return
+    leads = {
+        intent.host_user_id: (f":calendar: <@{intent.user_id}> booked time with you", True),
+        intent.user_id: (f":white_check_mark: You booked <@{intent.host_user_id}>", False),
+    }
     await asyncio.gather(
-        client.chat_postMessage(channel=intent.host_user_id, **for_host),
-        client.chat_postMessage(channel=intent.user_id, **for_you),
+        *(
+            client.chat_postMessage(
+                channel=user, **confirmation(made, lead=leads[user][0], manage=leads[user][1])
+            )
+            for user in booked.tell
+        )
     )

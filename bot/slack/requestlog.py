@@ -19,7 +19,7 @@ from bot import logs
 log = logging.getLogger("calbot.slack.requests")
 
 
-def describe(body: dict[str, Any]) -> str:
+def summary(body: dict[str, Any]) -> str:
     """`command /cal book`, `action pick_slot:…`, `view_submission guest_details`, …"""
     kind = body.get("type")
     if body.get("command"):
@@ -48,5 +48,5 @@ def register(app: AsyncApp) -> None:
     async def log_request(body: dict[str, Any], next: Callable[[], Awaitable[Any]]) -> None:
         team, user = _who(body)
         with logs.request_ref(logs.current_ref()):
-            log.info("slack %s team=%s user=%s", describe(body), team, user)
+            log.info("slack %s team=%s user=%s", summary(body), team, user)
             await next()

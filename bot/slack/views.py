@@ -26,9 +26,11 @@ from typing import Any
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.blocks.errors import error_text
 from bot.blocks.viewkit import meta_of, notice
 from bot.runtime import Runtime
-from bot.slack.errors import describe, guarded
+from bot.services.errors import NotYourView
+from bot.slack.errors import guarded, reply_for
 
 log = logging.getLogger("calbot.views")
 
@@ -41,6 +43,7 @@ class Session:
     hash: str | None = None
     meta: dict[str, Any] | None = None
     lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    owner: tuple[str, str] | None = None  # (team, user) who opened the modal
 
 
 def _session(rt: Runtime, view_id: str) -> Session:
@@ -48,11 +51,31 @@ def _session(rt: Runtime, view_id: str) -> Session:
     return found if found is not None else rt.modals.put(view_id, Session())
 
 
-def opened(rt: Runtime, view: dict[str, Any]) -> None:
-    """Remember the hash of a view we just opened (views.open's answer)."""
+def opened(rt: Runtime, view: dict[str, Any], owner: tuple[str, str]) -> None:
+    """Remember the hash of a view we just opened (views.open's answer), and whose it is."""
     session = _session(rt, view["id"])
     session.hash = view.get("hash")
     session.meta = meta_of(view)
+    session.owner = owner
+
+
+def claim(
+    rt: Runtime, view: dict[str, Any], team_id: str, user_id: str, *, meta_owner: str = ""
+) -> None:
+    """Refuse (NotYourView) a payload about a modal someone else opened.
+
+    A view id in a payload is only an id: the modal belongs to the Slack user (and team)
+    who opened it, remembered here when it opened. After a restart the session is gone;
+    then the owner written in the modal's own metadata (`meta_owner`) decides.
+    """
+    session = rt.modals.get(view.get("id"))
+    owner = session.owner if session is not None else None
+    if owner is not None and owner != (team_id, user_id):
+        log.warning("modal payload refused: %s/%s is not its owner", team_id, user_id)
+        raise NotYourView()
+    if owner is None and meta_owner and meta_owner != user_id:
+        log.warning("modal payload refused: %s/%s is not its owner", team_id, user_id)
+        raise NotYourView()
 
 
 def begin(rt: Runtime, view: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -60,6 +83,20 @@ def begin(rt: Runtime, view: dict[str, Any]) -> tuple[int, dict[str, Any]]:
     session = _session(rt, view["id"])
     session.gen += 1
     return session.gen, session.meta or meta_of(view)
+
+
+def stranger(rt: Runtime, body: dict[str, Any], view: dict[str, Any]) -> str | None:
+    """Why a submission is refused when it comes from someone other than whoever opened
+    the modal (its metadata's `owner`, or the session's); None when it is theirs."""
+    user = body.get("user") or {}
+    team = (body.get("team") or {}).get("id") or user.get("team_id") or ""
+    try:
+        claim(
+            rt, view, team, user.get("id") or "", meta_owner=str(meta_of(view).get("owner") or "")
+        )
+    except NotYourView as refused:
+        return error_text(refused)
+    return None
 
 
 def current_meta(rt: Runtime, view: dict[str, Any]) -> dict[str, Any]:
@@ -112,7 +149,7 @@ def forget(rt: Runtime, view_id: str) -> None:
 
 
 @dataclass(frozen=True)
-class Outcome:
+class SubmitOutcome:
     """How a submission ends: inline errors, another view, or (neither) the modal closes."""
 
     errors: dict[str, str] | None = None
@@ -127,12 +164,12 @@ class Outcome:
         return {}
 
 
-async def _settled(work: Awaitable[Outcome], error_block: str) -> Outcome:
+async def _settled(work: Awaitable[SubmitOutcome], error_block: str) -> SubmitOutcome:
     """Any failure becomes an inline error on `error_block`, worded as everywhere else."""
     try:
         return await work
     except Exception as error:
-        return Outcome(errors={error_block: describe(error)["text"]})
+        return SubmitOutcome(errors={error_block: reply_for(error)["text"]})
 
 
 async def answer_submission(
@@ -140,7 +177,7 @@ async def answer_submission(
     ack: Any,
     client: AsyncWebClient,
     view: dict[str, Any],
-    work: Awaitable[Outcome],
+    work: Awaitable[SubmitOutcome],
     *,
     error_block: str,
     pending: dict[str, Any],
@@ -158,7 +195,7 @@ async def answer_submission(
 
 
 async def _late(
-    client: AsyncWebClient, view_id: str, task: asyncio.Task[Outcome], title: str
+    client: AsyncWebClient, view_id: str, task: asyncio.Task[SubmitOutcome], title: str
 ) -> None:
     outcome = await task
     if outcome.errors:

@@ -1,1 +1,1 @@
-"""Loopback emulators of the services calbot talks to (DESIGN.md §6)."""
+"""Loopback emulators of the services calbot talks to (README, "How it is built")."""

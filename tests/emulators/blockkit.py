@@ -8,7 +8,7 @@ does: ``invalid_blocks`` with ``errors`` for messages, ``invalid_arguments`` wit
 
 Checked: known block and element types with their required and allowed properties
 (unknown properties are rejected, as Slack does), text object types and lengths, the
-limits of DESIGN.md §5 and Slack's reference, block_id uniqueness within a message or
+limits of bot/blocks/limits.py and Slack's reference, block_id uniqueness within a message or
 view, action_id uniqueness within a block, where input blocks may appear, confirm
 dialogs, options and option groups, and the view-level rules of modals and home tabs.
 """

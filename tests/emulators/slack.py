@@ -63,7 +63,7 @@ MAX_MESSAGE_TEXT = 40_000
 MAX_VIEW_STACK = 3
 DEFAULT_SCOPES = (
     "commands,chat:write,chat:write.public,im:write,users:read,users:read.email,"
-    "channels:read,groups:read,channels:join"
+    "channels:read,groups:read,channels:join,usergroups:read"
 )
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata")
 
@@ -178,6 +178,7 @@ class SlackEmulator:
         self.home_tabs: dict[str, dict[str, Any]] = {}
         self.responses: dict[str, list[dict[str, Any]]] = {}
         self.users: dict[str, dict[str, Any]] = {}
+        self.usergroups: dict[str, dict[str, Any]] = {}  # id -> {team_id, handle, users, ...}
         self.channels: dict[str, dict[str, Any]] = {}
         self.teams: dict[str, dict[str, Any]] = {}
         self.tokens: dict[str, str] = {}  # bot token -> team id
@@ -200,6 +201,7 @@ class SlackEmulator:
             "auth.test": self._auth_test,
             "users.info": self._users_info,
             "users.lookupByEmail": self._users_lookup_by_email,
+            "usergroups.users.list": self._usergroups_users_list,
             "chat.postMessage": self._chat_post_message,
             "chat.postEphemeral": self._chat_post_ephemeral,
             "chat.update": self._chat_update,
@@ -322,6 +324,25 @@ class SlackEmulator:
             )
             self.users[user_id] = user
             return user
+
+    def add_usergroup(
+        self,
+        usergroup_id: str,
+        handle: str,
+        members: Iterable[str],
+        *,
+        team_id: str | None = None,
+    ) -> dict[str, Any]:
+        """A user group (``<!subteam^S1|@handle>`` in a message); its mutable record."""
+        with self._lock:
+            group = {
+                "id": usergroup_id,
+                "team_id": team_id or self.team_id,
+                "handle": handle,
+                "users": list(members),
+            }
+            self.usergroups[usergroup_id] = group
+            return group
 
     def add_channel(
         self,
@@ -792,6 +813,24 @@ class SlackEmulator:
     def _users_info(self, ctx: _Ctx) -> dict[str, Any]:
         user = self._find_user(ctx, ctx.args.get("user"))
         return {"ok": True, "user": self._render_user(user, ctx.now)}
+
+    def _usergroups_users_list(self, ctx: _Ctx) -> dict[str, Any]:
+        """Slack's usergroups.users.list: needs usergroups:read; an unknown group is
+        no_such_subteam."""
+        assert ctx.team is not None
+        granted = set(ctx.team["scopes"].split(","))
+        if "usergroups:read" not in granted:
+            raise SlackError("missing_scope", needed="usergroups:read", provided=ctx.team["scopes"])
+        group_id = ctx.args.get("usergroup")
+        if not isinstance(group_id, str) or not group_id:
+            raise SlackError(
+                "invalid_arguments",
+                response_metadata={"messages": ["[ERROR] missing required field: usergroup"]},
+            )
+        group = self.usergroups.get(group_id)
+        if group is None or group["team_id"] != ctx.team["id"]:
+            raise SlackError("no_such_subteam")
+        return {"ok": True, "users": list(group["users"])}
 
     def _users_lookup_by_email(self, ctx: _Ctx) -> dict[str, Any]:
         email = ctx.args.get("email")

@@ -60,7 +60,7 @@ answer 404 "Cannot GET /v2/slots" without it. Legacy ``/v2/slots/available`` and
 Choices: a duplicate event-type slug is 400 "URL Slug already exists for given user."
 (Cal.com's own message); a duplicate webhook ``subscriberUrl`` is 409; someone else's
 booking / event type / schedule / webhook is 404; versioned ``GET /v2/event-types``
-without ``username`` returns ``[]`` (DESIGN.md §4: listing needs it); booking a slot that
+without ``username`` returns ``[]`` (Cal.com: listing needs it); booking a slot that
 another user holds is 400 "Someone else reserved this slot before you. This slot will be
 freed up in N seconds." (the holder, and a body carrying ``reservedSlotUid``, may book).
 
@@ -77,8 +77,11 @@ starting with ``path`` when given) after Maton's auth and connection checks:
 ceil(seconds)), no Retry-After; ``error_500``; ``bare_500``; ``forbidden`` (403) and
 ``not_found`` (404) in the error envelope; ``delay`` (then a normal
 answer); ``timeout`` (hangs ``seconds`` or 60 s, released when the client disconnects or
-on ``close()``). A fault whose ``path`` starts with ``/connections/`` hits the control
-plane's ``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).
+on ``close()``); ``together`` (a test instrument, not a real fault: the ``times``
+matching requests are each held until all of them are in flight at once, then answered
+normally; 504 after ``seconds`` or 5 s, so requests sent one after another fail).
+A fault whose ``path`` starts with ``/connections/`` hits the control plane's
+``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).
 ``rate_limit_per_second = 10`` turns on Maton's per-connection limit as a
 sliding window on the injected clock (off by default, for determinism).
 """

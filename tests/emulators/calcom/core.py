@@ -47,7 +47,16 @@ from .slots import SlotsApi
 from .webhooks import WebhooksApi
 
 APP = "cal-com"
-FAULT_KINDS = ("rate_limit", "error_500", "bare_500", "forbidden", "not_found", "delay", "timeout")
+FAULT_KINDS = (
+    "rate_limit",
+    "error_500",
+    "bare_500",
+    "forbidden",
+    "not_found",
+    "delay",
+    "timeout",
+    "together",
+)
 # answered with the error envelope, as NestJS words them
 _FAULT_ERRORS = {"forbidden": (403, "Forbidden resource"), "not_found": (404, "Not Found")}
 ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
@@ -87,6 +96,7 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         self.internal_errors: list[str] = []
         self.deliveries: list[Delivery] = []
         self.faults: list[Fault] = []
+        self._gathering: dict[int, list[Any]] = {}  # "together" faults: [arrived, Event, fault]
         self._windows: dict[str, deque[datetime]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._release: asyncio.Event | None = None
@@ -100,6 +110,7 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
                 Route("/connections/{cid}", self._ctrl_connection, methods=["GET", "DELETE"]),
                 Route("/oauth/{cid}", self._oauth_page, methods=["GET"]),
                 Route("/cal-com/{rest:path}", self._gateway, methods=ALL_METHODS),
+                Route("/v2/bookings/{rest:path}", self._public_by_uid, methods=["GET", "POST"]),
                 Route("/{rest:path}", self._unknown_app, methods=ALL_METHODS),
             ],
             lifespan=self._lifespan,
@@ -243,7 +254,7 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         if kind not in FAULT_KINDS:
             raise ValueError(f"unknown fault {kind!r}; one of {FAULT_KINDS}")
         with self._lock:
-            self.faults.append(Fault(kind, path, times, seconds))
+            self.faults.append(Fault(kind, path, times, seconds, group=times))
 
     def clear_faults(self) -> None:
         with self._lock:
@@ -498,6 +509,21 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
             window.append(now)
         return False
 
+    async def _together(self, fault: Fault) -> bool:
+        """Hold a "together" request until all ``times`` of them are in flight at once
+        (True), or ``seconds`` (5 s by default) have passed (False: a client that sends
+        them one after another never gets there)."""
+        with self._lock:
+            state = self._gathering.setdefault(id(fault), [0, asyncio.Event(), fault])
+            state[0] += 1
+            if state[0] >= fault.group:
+                state[1].set()
+        try:
+            await asyncio.wait_for(state[1].wait(), timeout=fault.seconds or 5.0)
+        except TimeoutError:
+            return False
+        return True
+
     async def _hang(self, request: Request, seconds: float) -> None:
         """Wait ``seconds``, or until the client goes away or the emulator closes."""
 
@@ -542,6 +568,9 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
                 status, message = _FAULT_ERRORS[fault.kind]
                 refusal = cal_error_body(status, message, api_path, self.now())
                 return self._answer(rec, status, refusal)
+            if fault.kind == "together" and not await self._together(fault):
+                message = "Upstream request timed out"
+                return self._answer(rec, 504, maton_error("gateway_timeout", message))
             if fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
             if fault.kind == "timeout":
@@ -558,6 +587,38 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         }
         background = BackgroundTask(self._deliver_all, jobs) if jobs else None
         return self._answer(rec, status, payload, headers, background)
+
+    # Cal.com's spec makes Authorization optional on these three: anyone with the uid.
+    _PUBLIC_BY_UID = ("get_booking", "cancel_booking", "reschedule_booking")
+
+    async def _public_by_uid(self, request: Request) -> Response:
+        """Cal.com's own API, reached directly (no Maton) and with no credential at all:
+        reading, cancelling and rescheduling a booking by uid work for anyone; any other
+        operation needs the credential it names (401)."""
+        rec, body, _raw = await self._record(request)
+        problems = check_request(rec.method, rec.path, rec.query, rec.headers, body)
+        if problems:
+            with self._lock:
+                self.contract_violations.extend(problems)
+        with self._lock:
+            for r in self._routes:
+                match = r.regex.match(rec.path)
+                if match is None or r.method != rec.method or r.attr not in self._PUBLIC_BY_UID:
+                    continue
+                if r.version and rec.headers.get("cal-api-version") != r.version:
+                    continue
+                ctx = Ctx(rec.method, rec.path, match.groupdict(), rec.query, rec.headers, body,
+                          None, None)  # type: ignore[arg-type]  # fmt: skip
+                try:
+                    status, payload = getattr(self, r.attr)(ctx)
+                except ApiError as exc:
+                    error = cal_error_body(exc.status, exc.message, rec.path, self.now())
+                    return self._answer(rec, exc.status, error)
+                jobs = self._jobs_for(ctx.events)
+                background = BackgroundTask(self._deliver_all, jobs) if jobs else None
+                return self._answer(rec, status, payload, background=background)
+        refusal = cal_error_body(401, "Invalid Access Token.", rec.path, self.now())
+        return self._answer(rec, 401, refusal)
 
     def _dispatch(
         self, rec: RecordedRequest, api_path: str, body: Any, conn: Connection

@@ -183,6 +183,7 @@ class Fault:
     path: str | None
     times: int
     seconds: float
+    group: int = 1  # "together": how many requests must be in flight at once
 
 
 @dataclass

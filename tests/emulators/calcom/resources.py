@@ -296,7 +296,7 @@ class ResourcesApi:
                 "eventTypes": types,
             }
             return ok({"eventTypeGroups": [group]})
-        if not username:  # DESIGN.md §4: listing needs ?username= (from /v2/me)
+        if not username:  # Cal.com: listing needs ?username= (from /v2/me)
             return ok([])
         owner = self._user_by_username(username)
         types = [et for et in owner.event_types if owner.id == ctx.user.id or not et["hidden"]]

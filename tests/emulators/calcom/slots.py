@@ -43,10 +43,18 @@ class SlotsApi:
     ) -> list[tuple[datetime, datetime]]:
         """Busy intervals of an event type's owner: bookings, then others' live holds."""
         now = self.now()
+        owner_email = self.accounts[et["ownerId"]].email.lower()
+        # as Cal.com's busy times: bookings the owner hosts, and those they attend (an
+        # attendee or guest with their email), accepted or pending
         busy = [
             (b["start"], b["end"])
             for b in self.bookings.values()
-            if b["hostId"] == et["ownerId"] and b["status"] in ACTIVE and b["uid"] != exclude_uid
+            if b["status"] in ACTIVE
+            and b["uid"] != exclude_uid
+            and (
+                b["hostId"] == et["ownerId"]
+                or any((a.get("email") or "").lower() == owner_email for a in b["attendees"])
+            )
         ]
         for r in self.reservations.values():
             if r["eventTypeId"] != et["id"] or r["until"] <= now or r["uid"] == reservation_uid:

@@ -1,4 +1,4 @@
-"""The SQL of booking notifications: subscriptions and the outbox (schema in bot/store.py).
+"""The SQL of booking notifications: subscriptions and the outbox (schema in bot/store/schema.py).
 
 Every function is one or two indexed statements on the shared connection (autocommit),
 so each is its own transaction: a delivery lands in the outbox together with its dedupe
