@@ -142,3 +142,37 @@ def test_the_modal_lists_every_free_time_of_a_crowded_day(
     assert [g["label"]["text"] for g in groups][:2] == ["8:00 AM", "9:00 AM"]
     last = option(view, "booking_time", "5:45 PM")  # the last time is reachable, and valid
     assert int(last["value"]) == int(expected[-1].timestamp())
+
+
+def test_a_find_picker_walks_the_common_times_both_ways(
+    bot: Bot, calcom: CalcomEmulator, kim
+) -> None:
+    """`/cal find`: the same pages over the times both are free, Earlier the way back."""
+    hours = [{"days": WORKDAYS, "startTime": "08:00", "endTime": "18:00"}]
+    link_user(bot, calcom, "U2", "alice", working_hours=hours, event_types=TYPES)
+    for hour in (8, 9, 10):  # Alice is busy Monday 8-11
+        calcom.book_as_guest(
+            event_type_id=calcom.account("alice").event_type("60min")["id"],
+            start=MON.replace(hour=hour),
+            name="Alice's Guest",
+            email="guest@example.com",
+        )
+    theirs = set(
+        calcom.available_starts(
+            calcom.account("alice").event_type("15min"), MON.astimezone(UTC), SAT.astimezone(UTC)
+        )
+    )
+    expected = [t for t in free_times(calcom, "15min", MON, SAT) if t in theirs]
+
+    pages = [bot.slack.reply(bot.slack.command("find 15min <@U2|alice> mon - fri"))]
+    while all(t < SAT for t in shown(pages[-1])) and has(pages[-1], "slots_page:later"):
+        pages.append(press(bot, button(pages[-1], "slots_page:later")))
+    if shown(pages[-1]) and min(shown(pages[-1])) >= SAT:
+        pages.pop()
+    forward = [shown(p) for p in pages]
+    assert [t for page in forward for t in page] == expected
+
+    back = [pages[-1]]
+    while has(back[-1], "slots_page:earlier"):
+        back.append(press(bot, button(back[-1], "slots_page:earlier")))
+    assert [shown(p) for p in back] == forward[::-1]
