@@ -6,12 +6,16 @@ back what a disconnect paused."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+
+import httpx
 
 from bot.services import reminder_hooks
 from bot.store import routines as rows
 from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.calcom.webhooks import sign
 from tests.emulators.slack import SlackEmulator
 from tests.helpers import link_user
 from tests.notifying import as_host
@@ -87,6 +91,31 @@ def test_a_cancellation_delivered_drops_the_reminder(settings, clock, slack, cal
         run_at(bot, clock, at(WED, 10, 50))
         assert dms(slack) == []
         only_dms(slack)
+
+
+def test_a_forged_or_broken_delivery_changes_nothing(settings, clock, slack, calcom) -> None:
+    with scheduled_bot(settings, clock, slack) as bot:
+        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+        uid = book(calcom, at(WED, 11), "Jane Doe")
+        say(bot, "remind 10")
+        [hook] = hooks_of(calcom, bot)
+        planned = bot.job("remind", ref=uid)
+        cancel = json.dumps(
+            {
+                "triggerEvent": "BOOKING_CANCELLED",
+                "createdAt": "2026-11-25T15:00:00Z",
+                "payload": {"uid": uid, "title": "x", "startTime": "2026-11-25T16:00:00Z"},
+            }
+        ).encode()
+        url = hook["subscriberUrl"]
+        forged = httpx.post(url, content=cancel, headers={"X-Cal-Signature-256": "0" * 64})
+        assert forged.status_code == 401
+        signed = sign(hook["secret"], b"{not json")
+        broken = httpx.post(url, content=b"{not json", headers={"X-Cal-Signature-256": signed})
+        assert broken.status_code == 400
+        huge = httpx.post(url, content=b"x" * (1024 * 1024 + 1))
+        assert huge.status_code == 413
+        assert bot.job("remind", ref=uid) == planned  # still planned, untouched
 
 
 def test_one_webhook_a_user_reused_remade_and_removed(settings, clock, slack, calcom) -> None:
