@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
+from bot.notify.reminder_deliveries import or_else
 from bot.notify.worker import Notifier
 from bot.routines.worker import Scheduler
 from bot.runtime import Runtime
@@ -54,6 +55,9 @@ def create_app(rt: Runtime) -> Starlette:
         except Exception as error:  # Bolt could not read a signed payload (wrong types)
             log.warning("unreadable Slack payload ignored: %s", type(error).__name__)
             return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
+
+    # a reminder webhook's token is answered there, any other by the subscriptions' endpoint
+    calcom_webhooks = or_else(rt, webhook_route(rt, notifier.wake))
 
     async def healthz(request: Request) -> Response:
         try:
@@ -90,7 +94,7 @@ def create_app(rt: Runtime) -> Starlette:
                 if rt.settings.oauth
                 else []
             ),
-            Route("/calcom/webhooks/{token}", webhook_route(rt, notifier.wake), methods=["POST"]),
+            Route("/calcom/webhooks/{token}", calcom_webhooks, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

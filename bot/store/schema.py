@@ -164,3 +164,21 @@ def m006_routines_and_jobs(db: sqlite_utils.Database) -> None:
     db.execute("create index jobs_due on jobs (due_at) where status in ('pending', 'running')")
     # a pasted booking link (cal.com/<username>/<type>) finds its owner by this
     db.execute("create index links_username on links (team_id, username)")
+
+
+@migrations()
+def m007_reminder_hooks(db: sqlite_utils.Database) -> None:
+    """One Cal.com webhook per user with reminders on, so a booking made or moved within
+    the hour gets its reminder on time (bot/services/reminder_hooks.py). Apart from the
+    notify subscriptions: its deliveries only move reminders and post nothing."""
+    db.execute(
+        """create table reminder_hooks (
+            team_id text not null,
+            user_id text not null,
+            token text not null unique,        -- the subscriberUrl's last segment
+            webhook_id text not null,
+            secret text not null,
+            created_at real not null,
+            primary key (team_id, user_id)
+        )"""
+    )
