@@ -105,23 +105,43 @@ async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
     _refresh_home(turn)
 
 
+def _clicked(body: dict[str, Any]) -> tuple[str, str] | None:
+    """Where the pressed notification is (channel, ts), from Slack's signed payload."""
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if isinstance(channel, str) and isinstance(ts, str) and channel and ts:
+        return channel, ts
+    return None
+
+
 async def _show_decision(
-    turn: Turn, request: approvals.BookingRequest, *, confirmed: bool, reason: str | None = None
+    turn: Turn,
+    request: approvals.BookingRequest,
+    *,
+    confirmed: bool,
+    reason: str | None = None,
+    clicked: tuple[str, str] | None = None,
 ) -> None:
-    """Replace the request's buttons with what was decided, for the whole channel."""
+    """Replace the request's buttons with what was decided, for the whole channel.
+
+    Where the message is comes from the outbox row; a click can beat the worker's record
+    of it (the post is visible before its ts is stored), so the pressed message stands in.
+    """
     row = request.row
-    if row.channel and row.message_ts:
-        payload = blocks.decided_message(
-            request.event, confirmed=confirmed, by_user_id=turn.caller.user_id, reason=reason
-        )
-        await turn.client.chat_update(channel=row.channel, ts=row.message_ts, **payload)
+    where = (row.channel, row.message_ts) if row.channel and row.message_ts else clicked
+    if where is None:
+        return
+    payload = blocks.decided_message(
+        request.event, confirmed=confirmed, by_user_id=turn.caller.user_id, reason=reason
+    )
+    await turn.client.chat_update(channel=where[0], ts=where[1], **payload)
 
 
 async def on_confirm(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
     request = await approvals.confirm(turn.rt, caller.team_id, caller.user_id, _ref(body))
     _refresh_home(turn)
-    await _show_decision(turn, request, confirmed=True)
+    await _show_decision(turn, request, confirmed=True, clicked=_clicked(body))
 
 
 async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
@@ -130,16 +150,20 @@ async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
     ref = _ref(body)
     request = approvals.load(turn.rt, caller.team_id, caller.user_id, ref)
     meta = {"ref": ref, "url": caller.response_url, "owner": caller.user_id}
+    if clicked := _clicked(body):
+        meta["at"] = list(clicked)
     await turn.client.views_open(
         trigger_id=caller.trigger_id, view=decline_modal(request.event.title, meta)
     )
 
 
-async def finish_decline(turn: Turn, ref: int, reason: str) -> None:
+async def finish_decline(
+    turn: Turn, ref: int, reason: str, clicked: tuple[str, str] | None = None
+) -> None:
     caller = turn.caller
     request = await approvals.decline(turn.rt, caller.team_id, caller.user_id, ref, reason)
     _refresh_home(turn)
-    await _show_decision(turn, request, confirmed=False, reason=reason or None)
+    await _show_decision(turn, request, confirmed=False, reason=reason or None, clicked=clicked)
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
@@ -158,5 +182,11 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         meta = meta_of(view)
         turn = turn_for(rt, body, client, meta.get("url"))
         ref = str(meta.get("ref") or "")
+        at = meta.get("at")
+        clicked = (
+            (at[0], at[1])
+            if isinstance(at, list) and len(at) == 2 and all(isinstance(x, str) for x in at)
+            else None
+        )
         if ref.isdigit() and len(ref) <= 12:
-            turn.spawn(finish_decline(turn, int(ref), reason), name="decline")
+            turn.spawn(finish_decline(turn, int(ref), reason, clicked), name="decline")
