@@ -77,6 +77,24 @@ ODD_PAYLOADS = [
         "team": {"id": "T111"},
         "actions": [{"action_id": "pick_slot:nope", "value": "x"}],
     },
+    {
+        "type": "block_actions",
+        "user": {"id": "U2"},
+        "team": {"id": "T111"},
+        "actions": [{"action_id": "unfurl_slot:0", "value": "U1:1:" + "9" * 30}],
+    },
+    {
+        "type": "block_actions",
+        "user": {"id": "U2"},
+        "team": {"id": "T111"},
+        "actions": [{"action_id": "unfurl_more", "value": "U1:" + "9" * 30}],
+    },
+    {  # 12 digits, as bot/slack/values.py allows: past datetime's year 9999
+        "type": "block_actions",
+        "user": {"id": "U2"},
+        "team": {"id": "T111"},
+        "actions": [{"action_id": "unfurl_slot:0", "value": "U1:1:999999999999"}],
+    },
     [1, 2],
 ]
 

@@ -23,6 +23,7 @@ from bot.runtime import Runtime
 from bot.services import authority, booking, common, event_types, intents
 from bot.services.errors import (
     AmbiguousEventType,
+    IntentExpired,
     NoEmail,
     NoSuchEventType,
     ServiceError,
@@ -227,7 +228,10 @@ async def pick(
     email). `caller` looks up the person clicking (their Slack profile), needed only when
     they book a teammate and attend themselves."""
     intent = intents.load(rt, intent_id, team_id, user_id)
-    start = datetime.fromtimestamp(start_epoch, UTC).astimezone(ZoneInfo(intent.tz))
+    try:
+        start = datetime.fromtimestamp(start_epoch, UTC).astimezone(ZoneInfo(intent.tz))
+    except (OverflowError, OSError, ValueError):  # a doctored epoch past year 9999
+        raise IntentExpired() from None
     if intent.participants:
         return await _pick_common(rt, intent, start)
     if not (intent.reschedule_uid or intent.teammate or intent.guest_email or guest):

@@ -29,7 +29,10 @@ from bot.slack.context import Turn, action_value, handoff
 from bot.slack.people import person
 
 log = logging.getLogger("calbot.unfurl")
-_VALUE = re.compile(r"^([UW][A-Z0-9]+):(\d+)(?::(\d+))?$")
+# a card's value (bot/blocks/unfurl.py): owner, event type id and, on a time, its epoch;
+# ASCII digits, bounded as bot/slack/values.py reads them: a doctored epoch is ignored,
+# never an OverflowError from datetime
+_VALUE = re.compile(r"^([UW][A-Z0-9]{1,20}):([0-9]{1,12})(?::([0-9]{1,12}))?$")
 
 
 async def on_link_shared(turn: Turn, body: dict[str, Any]) -> None:
