@@ -154,3 +154,21 @@ def test_a_click_on_the_card_as_slack_sends_it_answers_the_reader_alone(
     assert [m["user"] for m in slack.ephemerals["C9"]] == ["U2"] * len(sent)
     [made] = [b for b in calcom.bookings.values() if b["status"] != "cancelled"]
     assert made["attendees"][0]["email"] == "alice@acme.test"
+
+
+def test_a_hidden_event_types_link_stays_plain_and_its_forged_button_books_nothing(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    """A hidden type is not on Sam's public page: its link shows no card (though Sam's own
+    connection lists it), and a card value naming it books nothing."""
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    hidden = calcom.account("sam").event_type("30min")
+    hidden["hidden"] = True
+    shared(bot, slack, [URL])
+    bot.settle()
+    assert slack.calls_to("chat.unfurl") == []
+
+    epoch = int(bot.rt.clock().timestamp()) + 86_400
+    forged = bot.slack.click("unfurl_slot:0", value=f"U1:{hidden['id']}:{epoch}", user="U2")
+    assert "Booked" not in text_of(bot.slack.reply(forged))
+    assert calcom.bookings == {}
