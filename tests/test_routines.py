@@ -5,6 +5,7 @@ processes on one database, and reminders that follow a reschedule webhook."""
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
@@ -230,3 +231,22 @@ def test_the_app_home_toggle_turns_the_daily_agenda_on_and_off(
         bot.slack.click("home_agenda", value="off")
         slack.wait_for("views.publish", lambda c: "Daily agenda* is off" in str(c.args))
         assert bot.job("agenda") is None
+
+
+def test_a_reminder_of_a_booking_cancelled_unannounced_is_not_sent(
+    settings, clock, slack, calcom
+) -> None:
+    """No webhook told calbot (no PUBLIC_URL) and no sync ran since: the check before
+    posting reads the booking, sees it cancelled, and stays quiet."""
+    with scheduled_bot(settings, clock, slack) as bot:
+        bot.rt.settings = replace(bot.rt.settings, public_url=None)
+        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+        uid = book(calcom, at(THU, 11), "Jane Doe")
+        say(bot, "remind 5")
+        run_at(bot, clock, at(THU, 8))  # a sync plans the reminder
+        assert bot.job("remind", ref=uid) is not None
+        rows.drop_jobs(bot.rt.store.db, "T111", "U1", "sync")  # no sync in between
+        as_host(calcom, "sam", "POST", f"/v2/bookings/{uid}/cancel", cancellationReason="x")
+        run_at(bot, clock, at(THU, 10, 55))
+        assert dms(slack) == []
+        assert bot.job("remind", ref=uid).note == "cancelled"
