@@ -250,3 +250,22 @@ def test_a_reminder_of_a_booking_cancelled_unannounced_is_not_sent(
         run_at(bot, clock, at(THU, 10, 55))
         assert dms(slack) == []
         assert bot.job("remind", ref=uid).note == "cancelled"
+
+
+def test_slack_unreachable_at_agenda_time_delays_the_agenda_not_ends_it(
+    settings, clock, slack, calcom
+) -> None:
+    """Nothing listens where Slack was (connection refused, a real socket error): the
+    daily agenda is tried again and posted once Slack answers, not dropped for good."""
+    with scheduled_bot(settings, clock, slack) as bot:
+        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+        book(calcom, at(THU, 11), "Jane Doe")
+        say(bot, "agenda daily 8:30")
+        client = bot.rt.slack_client("T111")
+        reachable, client.base_url = client.base_url, "http://127.0.0.1:9/api/"
+        run_at(bot, clock, at(THU, 8, 30))
+        assert dms(slack) == []
+        client.base_url = reachable
+        run_at(bot, clock, at(THU, 9, 30))
+        [agenda] = dms(slack)
+        assert "Jane Doe" in agenda

@@ -64,6 +64,8 @@ async def slack_zone(rt: Runtime, job: Job, known: str) -> str:
         if classify(error).retry:
             raise Retry("users.info") from error
         return known
+    except (OSError, TimeoutError) as error:  # Slack unreachable: as `post`, try again later
+        raise Retry(type(error).__name__) from error
     tz = (response.get("user") or {}).get("tz")
     return tz if isinstance(tz, str) and tz else known
 
