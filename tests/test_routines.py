@@ -4,10 +4,16 @@ processes on one database, and reminders that follow a reschedule webhook."""
 
 from __future__ import annotations
 
+import contextlib
+import socket
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
+
+import pytest
 
 from bot.store import routines as rows
 from tests.emulators.calcom import CalcomEmulator
@@ -252,17 +258,42 @@ def test_a_reminder_of_a_booking_cancelled_unannounced_is_not_sent(
         assert bot.job("remind", ref=uid).note == "cancelled"
 
 
+@contextmanager
+def hanging_up() -> Iterator[str]:
+    """A loopback server that accepts each connection and closes it unanswered (aiohttp:
+    ServerDisconnectedError, which is no OSError)."""
+    server = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def serve() -> None:
+        server.settimeout(0.1)
+        while not stop.is_set():
+            with contextlib.suppress(OSError):
+                server.accept()[0].close()
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.getsockname()[1]}/api/"
+    finally:
+        stop.set()
+        thread.join()
+        server.close()
+
+
+@pytest.mark.parametrize("how", ["refused", "hung up"])
 def test_slack_unreachable_at_agenda_time_delays_the_agenda_not_ends_it(
-    settings, clock, slack, calcom
+    settings, clock, slack, calcom, how
 ) -> None:
-    """Nothing listens where Slack was (connection refused, a real socket error): the
-    daily agenda is tried again and posted once Slack answers, not dropped for good."""
-    with scheduled_bot(settings, clock, slack) as bot:
+    """Nothing listens where Slack was (connection refused), or it hangs up unanswered:
+    the daily agenda is tried again and posted once Slack answers, not dropped for good."""
+    with scheduled_bot(settings, clock, slack) as bot, hanging_up() as rude:
         link_user(bot, calcom, "U1", "sam", name="Sam Jones")
         book(calcom, at(THU, 11), "Jane Doe")
         say(bot, "agenda daily 8:30")
         client = bot.rt.slack_client("T111")
-        reachable, client.base_url = client.base_url, "http://127.0.0.1:9/api/"
+        dead = "http://127.0.0.1:9/api/" if how == "refused" else rude
+        reachable, client.base_url = client.base_url, dead
         run_at(bot, clock, at(THU, 8, 30))
         assert dms(slack) == []
         client.base_url = reachable

@@ -13,6 +13,7 @@ import logging
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+import aiohttp
 from slack_sdk.errors import SlackApiError
 
 from bot.blocks.agenda import daily_agenda, reminder
@@ -29,6 +30,9 @@ from bot.store.routines import Job
 
 log = logging.getLogger("calbot.routines")
 
+# Slack not answering: refused or reset (OSError), no answer in time, or a connection
+# closed unanswered (aiohttp's ServerDisconnectedError, which is no OSError)
+NETWORK_ERRORS = (OSError, TimeoutError, aiohttp.ClientError)
 AGENDA_LATE = timedelta(hours=4)  # after downtime, an agenda this late is still worth posting
 
 
@@ -51,7 +55,7 @@ async def post(rt: Runtime, pacer: Pacer, job: Job, payload: dict[str, Any]) -> 
         if outcome.retry:
             raise Retry(outcome.error or "slack", outcome.delay) from error
         raise
-    except (OSError, TimeoutError) as error:
+    except NETWORK_ERRORS as error:
         raise Retry(type(error).__name__) from error
 
 
@@ -64,7 +68,7 @@ async def slack_zone(rt: Runtime, job: Job, known: str) -> str:
         if classify(error).retry:
             raise Retry("users.info") from error
         return known
-    except (OSError, TimeoutError) as error:  # Slack unreachable: as `post`, try again later
+    except NETWORK_ERRORS as error:  # Slack unreachable: as `post`, try again later
         raise Retry(type(error).__name__) from error
     tz = (response.get("user") or {}).get("tz")
     return tz if isinstance(tz, str) and tz else known
