@@ -9,6 +9,7 @@ a picker's 25 buttons; next week is made busy: Tue has 12 free, Wed 20, Thu none
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -176,3 +177,18 @@ def test_a_find_picker_walks_the_common_times_both_ways(
     while has(back[-1], "slots_page:earlier"):
         back.append(press(bot, button(back[-1], "slots_page:earlier")))
     assert [shown(p) for p in back] == forward[::-1]
+
+
+def test_a_cursor_past_year_9999_is_an_out_of_date_button(
+    bot: Bot, calcom: CalcomEmulator, kim, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Twelve digits pass the cursor's shape check but not datetime's range: the button
+    is out of date, never "Something went wrong" with a traceback."""
+    first = bot.slack.reply(bot.slack.command("book 15min tomorrow"))
+    later = button(first, "slots_page:later")
+    intent_id = later["value"].rpartition(":")[0]
+    doctored = {**later, "value": f"{intent_id}:{'.'.join(['999999999999'] * 3)}"}
+    with caplog.at_level(logging.WARNING):
+        reply = text_of(press(bot, doctored))
+    assert "out of date" in reply
+    assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]

@@ -42,7 +42,10 @@ class Cursor:
         if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts):
             return None
         zone = ZoneInfo(tz)
-        anchor, end, at = (datetime.fromtimestamp(int(p), UTC).astimezone(zone) for p in parts)
+        try:
+            anchor, end, at = (datetime.fromtimestamp(int(p), UTC).astimezone(zone) for p in parts)
+        except (OverflowError, OSError, ValueError):  # 12 digits reach past year 9999
+            return None
         if not anchor <= at or not anchor < end:
             return None
         return Cursor(anchor, end, at)
