@@ -389,3 +389,23 @@ def test_someone_without_a_type_of_that_length_is_named(
     assert "<@U4> has no 30-minute event type" in text_of(reply)
     assert slot_reads(calcom) == []
     assert button(reply, "find_without")["text"]["text"] == "Find a time without Carol King"
+
+
+def test_a_decline_naming_someone_else_as_organiser_tells_nobody(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, team: dict[str, Any]
+) -> None:
+    """Bob is invited, but the button names Alice (linked, an attendee, not the host) as
+    the organiser: Cal.com reads any booking by uid through any connection, so only the
+    organiser's hosting it makes the DM true. Nobody is told; Sam's real button works."""
+    picker = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob> tomorrow"))
+    press(bot, slot_buttons(picker)[0])
+    dms = slack.wait_for("chat.postMessage", count=2)
+    decline = button(next(c for c in dms if c.args["channel"] == "U3").args, "find_decline")
+    uid = decline["value"].partition(":")[2]
+
+    forged = press(bot, {**decline, "value": f"U2:{uid}"}, user="U3")
+    assert "You declined" not in text_of(forged)
+    to_alice = [c for c in slack.calls_to("chat.postMessage") if c.args["channel"] == "U2"]
+    assert len(to_alice) == 1  # her invitation; no "Bob declined"
+
+    assert "You declined" in text_of(press(bot, decline, user="U3"))

@@ -36,10 +36,15 @@ async def hosted_booking(rt: Runtime, team_id: str, user_id: str, uid: str) -> t
         log.info("booking action refused: %s/%s is not linked", team_id, user_id)
         raise NotYours(linked=False)
     booking = await rt.calcom.booking(link.connection_id, uid)
-    if await _cal_user_id(rt, link) not in {h.id for h in booking.hosts if h.id is not None}:
+    if not await hosts(rt, link, booking):
         log.info("booking action refused: %s/%s does not host %s", team_id, user_id, uid)
         raise NotYours(linked=True)
     return link, booking
+
+
+async def hosts(rt: Runtime, link: Link, booking: Booking) -> bool:
+    """Whether `link`'s Cal.com user is one of `booking`'s hosts (by Cal.com user id)."""
+    return await _cal_user_id(rt, link) in {h.id for h in booking.hosts if h.id is not None}
 
 
 async def _cal_user_id(rt: Runtime, link: Link) -> int | None:

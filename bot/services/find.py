@@ -15,7 +15,7 @@ from bot.calcom.errors import NotFound
 from bot.calcom.models import Booking
 from bot.grammar.find import MAX_PEOPLE
 from bot.runtime import Runtime
-from bot.services import intents, offers
+from bot.services import authority, intents, offers
 from bot.services.errors import NotAParticipant, RequestGone, ServiceError, TooManyPeople
 
 
@@ -87,8 +87,9 @@ async def decline(
     slack_email: Callable[[], Awaitable[str | None]],
 ) -> Declined:
     """A participant declines a `/cal find` booking. The booking is read through the
-    organiser's connection, and the person clicking must be invited to it (their Cal.com
-    or Slack email among its attendees and guests): a forged button value gets nothing."""
+    organiser's connection and must be hosted by them, and the person clicking must be
+    invited to it (their Cal.com or Slack email among its attendees and guests): a forged
+    button value gets nothing."""
     organiser = rt.store.get_link(team_id, organiser_id)
     if organiser is None or not organiser.active or organiser_id == user_id:
         raise RequestGone()
@@ -96,8 +97,8 @@ async def decline(
         made = await rt.calcom.booking(organiser.connection_id, uid)
     except NotFound:
         raise RequestGone() from None
-    if made.is_cancelled:
-        raise RequestGone()
+    if made.is_cancelled or not await authority.hosts(rt, organiser, made):
+        raise RequestGone()  # Cal.com reads any uid for anyone: the organiser must host it
     invited = {a.email.lower() for a in made.attendees if a.email}
     invited |= {g.lower() for g in made.guests}
     own = rt.store.get_link(team_id, user_id)
