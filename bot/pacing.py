@@ -1,8 +1,9 @@
 """Pacing calls to one rate limit: at most `rate` calls start in any `per` seconds.
 
-Maton allows 10 requests a second for a key (DESIGN.md §4), and the workspace has one key,
-so every fan-out of gateway reads (`/cal find` reads each participant's slots) goes
-through the runtime's one Pacer instead of firing all at once and drawing 429s.
+Maton allows 10 requests a second for a key (README, *Finding a time with teammates*), and
+the workspace has one key, so every fan-out of gateway reads (`/cal find` reads each
+participant's slots) goes through the runtime's one Pacer instead of firing all at once
+and drawing 429s.
 """
 
 from __future__ import annotations

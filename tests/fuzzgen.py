@@ -2,7 +2,7 @@
 
 `/cal` texts are built from the grammar's own words, time phrases, mentions (real and
 not), huge numbers and junk. Interactive and event payloads start from Slack's real
-payloads (shared/reference/slack-payloads, from bolt-python's tests), are pointed at
+payloads (tests/reference/slack-payloads, from bolt-python's tests), are pointed at
 calbot's own action, view and shortcut ids, then mutated: values of the wrong type,
 keys removed, huge strings, nested junk. Every URL they carry is the Slack emulator's or
 an attacker's, never the internet's.

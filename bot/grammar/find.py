@@ -1,4 +1,5 @@
-"""`/cal find <type or length> @a @b [<!subteam^S1|@group>] [when]` (DESIGN.md §3).
+"""`/cal find <type or length> @a @b [<!subteam^S1|@group>] [when]` (README, *Finding a time
+with teammates*).
 
 Mentions and user groups may stand anywhere after `find`; what is left is read as
 `/cal book` reads it: the type first (a length spread over tokens is one type), then the

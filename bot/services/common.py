@@ -5,7 +5,8 @@ type of that length on their account (their working hours and the busy times of 
 connected calendars, as Cal.com reports them), read concurrently (paced to Maton's limit,
 bot/pacing.py) and cached for a minute. A time is offered when it is a free start for the
 caller and for every participant. Cal.com's multi-user slots (`GET /v2/slots?usernames=`)
-would read everyone through one connection, which DESIGN.md §1 rules out.
+would read everyone through one person's connection; calbot reads each person through
+their own (README, *Finding a time with teammates*).
 
 The booking is made on the caller's event type through the caller's connection, the first
 participant as the attendee and the others as guests, so Cal.com invites each of them.
