@@ -13,6 +13,7 @@ import pytest
 from tests.emulators.calcom import CalcomEmulator
 from tests.helpers import Bot
 from tests.picking import press, slot_buttons
+from tests.reference import REFERENCE
 from tests.slackdriver import text_of
 
 
@@ -46,6 +47,8 @@ def _interaction(bot: Bot, payload: Any) -> int:
     body = urlencode({"payload": json.dumps(payload)}).encode()
     return bot.slack.post(body, "application/x-www-form-urlencoded").status_code
 
+
+REAL_SUBMISSION = json.loads((REFERENCE / "slack-payloads" / "view_submission.json").read_text())
 
 ODD_PAYLOADS = [
     {"type": "block_actions", "user": "x", "actions": [{"action_id": "notify_confirm"}]},
@@ -94,6 +97,17 @@ ODD_PAYLOADS = [
         "user": {"id": "U2"},
         "team": {"id": "T111"},
         "actions": [{"action_id": "unfurl_slot:0", "value": "U1:1:999999999999"}],
+    },
+    {  # '²' is a digit to str.isdigit, not to int(): a decline reason's row reference
+        **REAL_SUBMISSION,
+        "user": {"id": "U1", "team_id": "T111"},
+        "team": {"id": "T111"},
+        "view": {
+            **REAL_SUBMISSION["view"],
+            "callback_id": "decline_reason",
+            "private_metadata": json.dumps({"ref": "²"}),
+            "state": {"values": {"decline_reason": {"r": {"type": "x", "value": "no"}}}},
+        },
     },
     [1, 2],
 ]

@@ -188,5 +188,5 @@ def register(app: AsyncApp, rt: Runtime) -> None:
             if isinstance(at, list) and len(at) == 2 and all(isinstance(x, str) for x in at)
             else None
         )
-        if ref.isdigit() and len(ref) <= 12:
-            turn.spawn(finish_decline(turn, int(ref), reason, clicked), name="decline")
+        if (row_id := number(ref)) is not None:  # ASCII digits: '²'.isdigit() too
+            turn.spawn(finish_decline(turn, row_id, reason, clicked), name="decline")
