@@ -109,6 +109,21 @@ ODD_PAYLOADS = [
             "state": {"values": {"decline_reason": {"r": {"type": "x", "value": "no"}}}},
         },
     },
+    {  # '²' again, in a list page's button value and in a list row's block id
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "team": {"id": "T111"},
+        "actions": [{"action_id": "bookings_page:next", "value": "upcoming:²"}],
+    },
+    {
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "team": {"id": "T111"},
+        "trigger_id": "1.2.x",
+        "actions": [
+            {"action_id": "cancel_booking", "block_id": "listed:upcoming:²:u", "value": "u"}
+        ],
+    },
     [1, 2],
 ]
 

@@ -52,8 +52,9 @@ def listed_block_id(status: str, skip: int, uid: str) -> str:
 def listed_page(block_id: str) -> tuple[str, int] | None:
     """(status, skip) of the list page a row's block id names; None for other blocks."""
     parts = block_id.split(":")
-    if len(parts) >= 4 and parts[0] == Block.LISTED_ROW and parts[2].isdigit():
-        return parts[1], int(parts[2])
+    skip = parts[2] if len(parts) >= 4 and parts[0] == Block.LISTED_ROW else ""
+    if skip.isascii() and skip.isdigit() and len(skip) <= 12:  # '²'.isdigit() too
+        return parts[1], int(skip)
     return None
 
 

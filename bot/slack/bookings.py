@@ -23,6 +23,7 @@ from bot.services.accounts import require_link
 from bot.slack import home, picker, views
 from bot.slack.context import Handler, Turn, action, action_value, handoff, turn_for
 from bot.slack.people import person
+from bot.slack.values import number
 
 
 async def show(turn: Turn, status: str, skip: int = 0, *, replace: bool = False) -> None:
@@ -86,8 +87,8 @@ async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
     status, _, skip = action_value(body).rpartition(":")
-    if status in STATUS_WORDS and skip.isdigit():
-        await show(turn, status, int(skip), replace=True)
+    if status in STATUS_WORDS and (skipped := number(skip)) is not None:
+        await show(turn, status, skipped, replace=True)
 
 
 def _listing(value: Any) -> bool:
