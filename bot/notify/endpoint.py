@@ -22,6 +22,7 @@ from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import routines
 from bot.store import notifications as tables
+from bot.store.group_commit import OutboxWriter
 
 log = logging.getLogger("calbot.notify")
 
@@ -63,9 +64,10 @@ def webhook_route(
     rt: Runtime, stored: Callable[[], None]
 ) -> Callable[[Request], Awaitable[Response]]:
     """The Starlette endpoint; `stored` is called after a new row lands (wakes the worker)."""
+    outbox = OutboxWriter(rt.store.db)  # deliveries arriving together share one commit
 
     async def receive(request: Request) -> Response:
-        sub = tables.subscription_by_token(rt.store.db, request.path_params["token"])
+        sub = tables.subscription_for_delivery(rt.store.db, request.path_params["token"])
         if sub is None:
             return _answer(404, error="unknown subscription")
         try:
@@ -81,16 +83,17 @@ def webhook_route(
             return _answer(400, error=str(error))
         if not key.is_booking:
             return _answer(200, queued=False)  # PING, or a trigger we never asked for
-        queued = tables.enqueue(
-            rt.store.db,
-            token=sub.token,
-            team_id=sub.team_id,
-            dedupe_key=key.dedupe(sub.token),
-            trigger_event=key.trigger,
-            booking_uid=key.booking_uid,
-            rescheduled_from=key.rescheduled_from,
-            body=body.decode("utf-8"),
-            now=rt.clock().timestamp(),
+        queued = await outbox.enqueue(
+            tables.Delivery(
+                token=sub.token,
+                team_id=sub.team_id,
+                dedupe_key=key.dedupe(sub.token),
+                trigger_event=key.trigger,
+                booking_uid=key.booking_uid,
+                rescheduled_from=key.rescheduled_from,
+                body=body.decode("utf-8"),
+                received_at=rt.clock().timestamp(),
+            )
         )
         if queued:
             # the worker logs its post under the reference outbox-<id>
