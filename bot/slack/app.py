@@ -48,7 +48,7 @@ def build_app(rt: Runtime) -> AsyncApp:
         **install.bolt_options(rt, client),
     )
     requestlog.register(app)
-    errors.register(app)
+    errors.register(app, rt)
     events.register(app, rt)
     commands.register(app, rt)
     account.register(app, rt)

@@ -12,10 +12,12 @@ from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.errors import error_message, error_reply
 from bot.calcom.errors import CalcomError
 from bot.logs import current_ref
+from bot.runtime import Runtime
 from bot.services.errors import ServiceError
 
 log = logging.getLogger("calbot.slack")
@@ -52,7 +54,25 @@ async def guarded(work: Awaitable[Any], respond: Any | None) -> None:
         await report(error, respond)
 
 
-def register(app: AsyncApp) -> None:
+def register(app: AsyncApp, rt: Runtime) -> None:
     @app.error
-    async def on_error(error: Exception, respond: Any = None) -> None:
-        await report(error, respond)
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        await report(error, _responder(rt, body))
+
+
+def _responder(rt: Runtime, body: dict[str, Any]) -> Any | None:
+    """Where to tell the user: the request's response URL (a modal's first, as Bolt picks),
+    posted on the workspace's shared session. Bolt's own `respond` would open a new HTTP
+    session, and connection, for every error reply."""
+    urls = body.get("response_urls") or [{}]
+    url = body.get("response_url") or urls[0].get("response_url")
+    if not url:
+        return None
+    team = body.get("team") or {}
+    team_id = body.get("team_id") or team.get("id") or (body.get("user") or {}).get("team_id")
+    webhook = AsyncWebhookClient(url, session=rt.slack_session(team_id or ""))
+
+    async def respond(**payload: Any) -> None:
+        await webhook.send_dict(payload)
+
+    return respond
