@@ -20,6 +20,7 @@ Then logging's cost per request, and calbot's RSS.
 
 Run: .venv/bin/python bench/burst.py [--rounds 2] [--help-burst 300] [--book-burst 500]
      [--calbot-loop asyncio]   (calbot on asyncio's loop instead of uvloop, to compare)
+     [--rows hook]             (only some rows: help, book, hook; comma-separated)
 Keep runs under a minute on a shared machine; the sizes are printed with the table.
 """
 
@@ -418,8 +419,9 @@ async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse
         await burst(session, f"{bot}/slack/events", warm, 4)
         await asyncio.sleep(2)
         hook = 10_000_000
+        rows = set(args.rows.split(","))
         for _ in range(args.rounds):
-            for who, base in (("floor", floor), ("calbot", bot)):
+            for who, base in (("floor", floor), ("calbot", bot)) if "help" in rows else ():
                 bodies = [
                     command("help", f"U{n % args.users}", slack_url, 0)
                     for n in range(args.help_burst)
@@ -428,11 +430,11 @@ async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse
                     session, f"{base}/slack/events", bodies, args.concurrency
                 )
                 keep("help", who, {"rate": rate, "p99": p99(lat)})
-            for who, base in (("floor", floor), ("calbot", bot)):
+            for who, base in (("floor", floor), ("calbot", bot)) if "book" in rows else ():
                 row = await book_row(session, base, slack_url, args, seq, who == "floor")
                 keep("book", who, row)
                 await asyncio.sleep(1)
-            for who, base in (("floor", floor), ("calbot", bot)):
+            for who, base in (("floor", floor), ("calbot", bot)) if "hook" in rows else ():
                 url = f"{base}/calcom/webhooks/{TOKEN}"
                 rate = await webhook_max(session, url, args.deliveries, hook)
                 hook += args.deliveries
@@ -456,6 +458,8 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
     print(f"| c={c} | bare Bolt | calbot | ratio |")
     print("|---|---|---|---|")
     for row, name in (("help", "/cal help"), ("book", "/cal book")):
+        if row not in results:
+            continue
         size = args.help_burst if row == "help" else args.book_burst
         floor_rate, bot_rate = med(row, "floor", "rate"), med(row, "calbot", "rate")
         print(
@@ -463,24 +467,26 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
             f"{med(row, 'floor', 'p99'):.0f} ms | {bot_rate:,.0f} req/s, p99 "
             f"{med(row, 'calbot', 'p99'):.0f} ms | {bot_rate / floor_rate:.2f}× |"
         )
-    floor_hook, bot_hook = med("hook", "floor", "rate"), med("hook", "calbot", "rate")
-    print(
-        f"| webhook endpoint, max deliveries/s | {floor_hook:,.0f} | {bot_hook:,.0f} | "
-        f"{bot_hook / floor_hook:.2f}× |"
-    )
-    floor_p99, bot_p99 = med("hook", "floor", "p99"), med("hook", "calbot", "p99")
-    print(
-        f"| webhook p99 at {args.rate:.0f}/s | {floor_p99:.1f} ms | {bot_p99:.1f} ms | "
-        f"{bot_p99 / floor_p99:.2f}× |"
-    )
-    print("\n`/cal book` bursts, calbot, each round:")
-    for n, r in enumerate(results["book"]["calbot"], 1):
+    if "hook" in results:
+        floor_hook, bot_hook = med("hook", "floor", "rate"), med("hook", "calbot", "rate")
         print(
-            f"  round {n}: acks over 3 s {r['over3']}, busy (in the ack) {r['busy']}, "
-            f"picker {r['picker']}, errors {r['errors']}, unanswered after 10 s "
-            f"{r['unanswered']}, interim lines {r['interim']}; next request "
-            f"{'got its picker' if r['next_ok'] else 'FAILED'}"
+            f"| webhook endpoint, max deliveries/s | {floor_hook:,.0f} | {bot_hook:,.0f} | "
+            f"{bot_hook / floor_hook:.2f}× |"
         )
+        floor_p99, bot_p99 = med("hook", "floor", "p99"), med("hook", "calbot", "p99")
+        print(
+            f"| webhook p99 at {args.rate:.0f}/s | {floor_p99:.1f} ms | {bot_p99:.1f} ms | "
+            f"{bot_p99 / floor_p99:.2f}× |"
+        )
+    if "book" in results:
+        print("\n`/cal book` bursts, calbot, each round:")
+        for n, r in enumerate(results["book"]["calbot"], 1):
+            print(
+                f"  round {n}: acks over 3 s {r['over3']}, busy (in the ack) {r['busy']}, "
+                f"picker {r['picker']}, errors {r['errors']}, unanswered after 10 s "
+                f"{r['unanswered']}, interim lines {r['interim']}; next request "
+                f"{'got its picker' if r['next_ok'] else 'FAILED'}"
+            )
     print(f"\nlogging: {logging_cost():.1f} µs per request (two lines, text, redacted)")
     print(f"calbot RSS at the end: {rss:.1f} MB")
 
@@ -496,6 +502,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--calbot-loop", choices=("uvloop", "asyncio"), default="uvloop")
+    parser.add_argument("--rows", default="help,book,hook", help="which rows: help,book,hook")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="calbot-burst-")
