@@ -21,7 +21,7 @@ class Action(StrEnum):
     # booking from a command (bot/slack/booking.py)
     PICK_SLOT = "pick_slot"  # prefix: one action id a slot button, "pick_slot:<epoch>"
     BOOK_EXACT = "book_exact"  # the one-click "Book Thu 26 Nov, 3:00 PM" button
-    SLOTS_PAGE = "slots_page"  # Earlier / Later / "Show Fri 27 Nov"; value "<intent>:<day>"
+    SLOTS_PAGE = "slots_page"  # Earlier / Later / "Show Fri 27 Nov"; value "<intent>:<cursor>"
     CHOOSE_TYPE = "choose_type"  # prefix: an ambiguous type's candidates
     BOOK_TYPE = "book_type"  # "Book" on `/cal types`
     INVITE_TEAMMATE = "invite_teammate"  # DM an unlinked teammate an invitation

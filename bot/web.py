@@ -20,6 +20,7 @@ from starlette.routing import Route
 
 from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
+from bot.notify.reminder_deliveries import or_else
 from bot.notify.worker import Notifier
 from bot.routines.worker import Scheduler
 from bot.runtime import Runtime
@@ -37,6 +38,9 @@ def create_app(rt: Runtime) -> Starlette:
 
     async def slack_events(request: Request) -> Response:
         return await slack_handler.handle(request)
+
+    # a reminder webhook's token is answered there, any other by the subscriptions' endpoint
+    calcom_webhooks = or_else(rt, webhook_route(rt, notifier.wake))
 
     async def healthz(request: Request) -> Response:
         try:
@@ -73,7 +77,7 @@ def create_app(rt: Runtime) -> Starlette:
                 if rt.settings.oauth
                 else []
             ),
-            Route("/calcom/webhooks/{token}", webhook_route(rt, notifier.wake), methods=["POST"]),
+            Route("/calcom/webhooks/{token}", calcom_webhooks, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,

@@ -116,6 +116,54 @@ class SlackDriver:
         }
         return Sent(self.interact(payload), response_url)
 
+    def click_unfurl(
+        self,
+        action_id: str,
+        *,
+        value: str,
+        url: str,
+        blocks: list[dict[str, Any]],
+        user: str = "U1",
+        channel: str = "C1",
+        message_ts: str = "111.222",
+    ) -> Sent:
+        """Press a button on an app unfurl, in Slack's documented shape ("Unfurling links in
+        messages"): no `message` (the message is someone else's), an `app_unfurl` with the
+        card's blocks, a `message_attachment` container, and a response URL."""
+        response_url = self.slack.new_response_url(
+            channel=channel, user_id=user, message_ts=message_ts
+        )
+        action = {
+            "action_id": action_id,
+            "block_id": "b",
+            "type": "button",
+            "text": {"type": "plain_text", "text": "Button"},
+            "value": value,
+            "action_ts": f"{time.time():.6f}",
+        }
+        payload = {
+            "type": "block_actions",
+            "actions": [action],
+            "app_unfurl": {"id": 1, "blocks": blocks, "app_unfurl_url": url, "is_app_unfurl": True},
+            "team": {"id": self.team_id, "domain": "acme"},
+            "channel": {"id": channel, "name": "sales"},
+            "user": {"id": user, "name": user.lower(), "team_id": self.team_id},
+            "api_app_id": "A111",
+            "token": "legacy-unused",
+            "container": {
+                "type": "message_attachment",
+                "message_ts": message_ts,
+                "attachment_id": 1,
+                "channel_id": channel,
+                "is_ephemeral": False,
+                "is_app_unfurl": True,
+                "app_unfurl_url": url,
+            },
+            "trigger_id": self.slack.new_trigger_id(user_id=user),
+            "response_url": response_url,
+        }
+        return Sent(self.interact(payload), response_url)
+
     def submit_view(
         self, view: dict[str, Any], values: dict[str, Any], *, user: str = "U1"
     ) -> httpx.Response:

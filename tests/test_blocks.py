@@ -14,7 +14,7 @@ from bot.blocks.errors import error_reply, error_text
 from bot.calcom import errors as gateway
 from bot.models import Draft, Form
 from bot.services import errors as service
-from bot.services.booking import Slots, page_from
+from bot.services.paging import Cursor, page_at
 from bot.slack.commands import ROUTES
 
 NY = ZoneInfo("America/New_York")
@@ -97,8 +97,9 @@ def test_a_picker_page_stays_within_slacks_limits() -> None:
             ]
             for d in range(60)
         }
-        slots = Slots(days, "America/New_York")
-        return page_from(slots, start.date(), not_before=start.date()).days
+        times = [t for day in sorted(days) for t in days[day]]
+        cursor = Cursor(start, start + timedelta(days=60), start)
+        return page_at(times, cursor, earlier=False).days
 
     sparse, crowded = page(1), page(5)
     assert len(sparse) == limits.PICKER_DAYS  # one time a day: the day count binds

@@ -126,3 +126,29 @@ def test_reschedule_moves_the_booking(bot: Bot, calcom: CalcomEmulator, sam) -> 
     live = [b for b in calcom.bookings.values() if b["status"] == "accepted"]
     assert [b["start"] for b in live] == [datetime(2026, 11, 26, 11, 0, tzinfo=NY)]
     assert live[0]["attendees"][0]["name"] == "Jane Doe"
+
+
+def test_cancelling_the_only_booking_on_the_last_page_shows_the_page_before(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    """21 bookings: the third page holds one. Cancelling it redraws page two (11–20 of 20),
+    not an empty "No upcoming bookings" while 20 remain."""
+    start = datetime(2026, 11, 26, 9, 0, tzinfo=NY)
+    days = (0, 1, 4)  # Thu, Fri, then Monday: working days
+    times = [start + timedelta(days=days[i // 10], minutes=30 * (i % 10)) for i in range(21)]
+    uids = [guest_booking(calcom, when, f"Guest {i:02d}") for i, when in enumerate(times)]
+    first = bot.slack.reply(bot.slack.command("bookings"))
+    second = press(bot, button(first, "bookings_page:next"))
+    third = press(bot, button(second, "bookings_page:next"))
+    assert text_of(third).count("Attendees:") == 1 and "Guest 20" in text_of(third)
+    row = next(b for b in third["blocks"] if "cancel_booking" in action_ids({"blocks": [b]}))
+    sent = bot.slack.click("cancel_booking", value=uids[20], block_id=row["block_id"])
+    [opened] = slack.wait_for("views.open")
+    bot.slack.submit_view(opened.response["view"], {"cancel_reason": "No longer needed"})
+    redrawn = bot.slack.reply(sent)
+    assert calcom.bookings[uids[20]]["status"] == "cancelled"
+    assert "No upcoming bookings" not in text_of(redrawn)
+    assert text_of(redrawn).count("Attendees:") == 10
+    assert "Guest 10" in text_of(redrawn) and "Guest 19" in text_of(redrawn)
+    assert "11–20 of 20" in text_of(redrawn)
+    assert "bookings_page:next" not in action_ids(redrawn)

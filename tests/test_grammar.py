@@ -158,6 +158,19 @@ VALID: list[tuple[str, Command]] = [
     (f"{ALICE} 30min", Unknown("@alice", "book")),
     ("30min tomorrow", Unknown("30min", "book")),
     ("tomorrow 3pm", Unknown("tomorrow", "book")),
+    ("3p tomorrow", Unknown("3p", "book")),
+    # a time phrase first means no type was given, whatever form the time takes
+    ("book around 3pm", Book(None, None, "around 3pm")),
+    ("book 3p tomorrow", Book(None, None, "3p tomorrow")),
+    ("book 330pm", Book(None, None, "330pm")),
+    ("book 3ish", Book(None, None, "3ish")),
+    ("book midnight", Book(None, None, "midnight")),
+    ("book 2-4pm tomorrow", Book(None, None, "2-4pm tomorrow")),
+    ("book the 15th", Book(None, None, "the 15th")),
+    ("book first of march", Book(None, None, "first of march")),
+    ("book 30min 7-8", Book(None, "30min", "7-8")),
+    ("slots 30min mon - fri", Slots(None, "30min", "mon - fri")),
+    ("book 30min dec 5 3pm PST", Book(None, "30min", "dec 5 3pm PST")),
 ]
 
 
@@ -232,6 +245,8 @@ def test_invalid_explains_and_shows_usage(text: str, problem: str, sub: str) -> 
         ("min", None),
         ("", None),
         (None, None),
+        ("1" + "0" * 308, None),  # 309 digits: no length, and no OverflowError
+        ("1" + "0" * 400 + "h", None),
     ],
 )
 def test_length_of(text: str | None, minutes: int | None) -> None:
@@ -242,6 +257,12 @@ def test_command_values_are_frozen() -> None:
     command = parse("book 30min tomorrow")
     with pytest.raises(dataclasses.FrozenInstanceError):
         command.when_text = "x"  # type: ignore[union-attr]
+
+
+def test_a_huge_number_is_shortened_when_shown_back() -> None:
+    command = parse("1" + "0" * 308)
+    assert isinstance(command, Unknown)
+    assert len(command.word) <= 40
 
 
 def test_parse_never_raises_on_odd_input() -> None:

@@ -122,3 +122,35 @@ def test_a_card_is_valid_block_kit_even_at_the_limits() -> None:
         tuple(datetime.fromtimestamp(1_800_000_000 + 1800 * n).astimezone() for n in range(3)),
     )
     assert validate_blocks(link_card(card)["blocks"], "message") == []
+
+
+def test_a_click_on_the_card_as_slack_sends_it_answers_the_reader_alone(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam
+) -> None:
+    """Slack's payload for a button in an unfurl has no `message` but a response URL
+    whose original is the poster's message: the answer is the reader's own ephemeral,
+    with no interim line and nothing replaced, however slow the booking is."""
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    event = shared(bot, slack, [URL])
+    card = unfurled(slack)["unfurls"][URL]
+    posted = [dict(m) for m in slack.messages["C9"]]
+    bot.rt.interim_after = 0  # a slow answer: an interim line would show at once
+    first = card["blocks"][-1]["elements"][0]
+    clicked = bot.slack.click_unfurl(
+        "unfurl_slot:0",
+        value=first["value"],
+        url=URL,
+        blocks=card["blocks"],
+        user="U2",
+        channel="C9",
+        message_ts=event["event"]["message_ts"],
+    )
+    reply = bot.slack.reply(clicked)
+    assert "Booked" in text_of(reply) and reply["response_type"] == "ephemeral"
+    url_id = clicked.response_url.rsplit("/", 1)[1]
+    sent = [c.args for c in slack.calls_to("response_url") if c.url_id == url_id]
+    assert not any(a.get("replace_original") or a.get("delete_original") for a in sent), sent
+    assert slack.messages["C9"] == posted  # the poster's message and its card untouched
+    assert [m["user"] for m in slack.ephemerals["C9"]] == ["U2"] * len(sent)
+    [made] = [b for b in calcom.bookings.values() if b["status"] != "cancelled"]
+    assert made["attendees"][0]["email"] == "alice@acme.test"

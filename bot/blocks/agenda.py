@@ -121,13 +121,21 @@ def daily_set(routine: Routine) -> dict[str, Any]:
     return message(f"Daily agenda at {at}", [section(text)])
 
 
-def remind_set(routine: Routine, covered: int = 0) -> dict[str, Any]:
+def remind_set(routine: Routine, covered: int = 0, *, live: bool = True) -> dict[str, Any]:
+    """`live`: Cal.com tells calbot of new, moved and cancelled bookings as they happen;
+    else (no PUBLIC_URL) they are found within the hour, so say so."""
     if routine.remind_minutes is None:
         return message("Reminders off", [section("Reminders are off.")])
     n = routine.remind_minutes
     text = f":alarm_clock: I'll DM you {n} minute{'s' if n != 1 else ''} before each booking."
     if covered:
         text += f" ({covered} coming up soon: planned.)"
+    if not live:
+        text += (
+            "\nBookings made or moved from now on are picked up within the hour, as Cal.com "
+            "cannot tell calbot at once here: a booking made or moved less than an hour "
+            "ahead may get its reminder late."
+        )
     return message(f"Reminders {n} minutes before", [section(text)])
 
 

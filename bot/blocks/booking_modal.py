@@ -12,12 +12,14 @@ from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.blocks import limits
 from bot.blocks.bookings import summary_lines
 from bot.blocks.errors import error_text
 from bot.blocks.kit import BlockDict, context, section
 from bot.blocks.timefmt import clock, day_label
 from bot.blocks.viewkit import (
     block_id_of,
+    grouped_select,
     input_block,
     modal,
     notice,
@@ -49,14 +51,27 @@ def _type_label(event_type: EventType) -> str:
 def _time_select(form: Form) -> BlockDict:
     hold = form.draft.hold
     initial = str(hold.start) if hold and hold.event_type == form.draft.event_type else None
-    options = [option(clock(t), str(int(t.timestamp()))) for t in form.times]
     return input_block(
         f"{Block.BOOKING_TIME}.{form.draft.rev}",
         "Time",
-        static_select(Action.BOOKING_TIME, options, initial=initial, placeholder="Choose a time"),
+        time_select(form.times, initial),
         dispatch=True,
         hint=f"{_free_for(form)} {day_label(form.day)}, in {form.draft.tz}.",
     )
+
+
+def time_select(times: list[datetime], initial: str | None) -> dict[str, Any]:
+    """Every free time of the day: a plain select up to 100, else grouped by hour."""
+    options = [option(clock(t), str(int(t.timestamp()))) for t in times]
+    if len(options) <= limits.SELECT_OPTIONS:
+        return static_select(
+            Action.BOOKING_TIME, options, initial=initial, placeholder="Choose a time"
+        )
+    hours: dict[int, list[dict[str, Any]]] = {}
+    for t, one in zip(times, options, strict=True):
+        hours.setdefault(t.hour, []).append(one)
+    groups = [(clock(times[0].replace(hour=h, minute=0)), opts) for h, opts in hours.items()]
+    return grouped_select(Action.BOOKING_TIME, groups, initial=initial, placeholder="Choose a time")
 
 
 def _free_for(form: Form) -> str:

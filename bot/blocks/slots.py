@@ -1,4 +1,4 @@
-"""The slot picker: free times as buttons, grouped by day, with Earlier/Later by day."""
+"""The slot picker: free times as buttons, grouped by day, with Earlier/Later by page."""
 
 from __future__ import annotations
 
@@ -23,12 +23,16 @@ def picker(
     host_name: str | None,
     tz: str,
     days: dict[date, list[datetime]],
-    earlier: date | None,
-    later: date | None,
+    earlier: str | None,
+    later: str | None,
+    later_day: date | None = None,
     note: str | None = None,
     empty_label: str | None = None,
 ) -> dict[str, Any]:
-    """One page of free times. `days` holds at most 25 times in all (one button each)."""
+    """One page of free times. `days` holds at most 25 times in all (one button each).
+
+    `earlier` and `later` are the pages' cursors (bot/services/paging.py), opaque here;
+    `later_day` is the day Later leads to, named when this page is empty."""
     blocks = []
     if note:
         blocks.append(section(note))
@@ -46,7 +50,7 @@ def picker(
         )
     if not days:
         where = empty_label or "then"
-        nxt = f" The next free day is {day_label(later)}." if later else ""
+        nxt = f" The next free day is {day_label(later_day)}." if later_day else ""
         blocks.append(section(f"No free times {where}.{nxt}"))
     nav = []
     if earlier:
@@ -54,7 +58,7 @@ def picker(
             button("← Earlier", f"{Action.SLOTS_PAGE}:earlier", value=f"{intent_id}:{earlier}")
         )
     if later:
-        label = f"Show {day_label(later)}" if not days else "Later →"
+        label = f"Show {day_label(later_day)}" if not days and later_day else "Later →"
         nav.append(button(label, f"{Action.SLOTS_PAGE}:later", value=f"{intent_id}:{later}"))
     if nav:
         blocks.append(actions(*nav, block_id=Block.SLOTS_NAV))

@@ -116,4 +116,5 @@ def _unknown(head: str) -> Unknown:
     else:
         near = difflib.get_close_matches(word, SUBCOMMANDS, n=1, cutoff=0.6)
         suggestion = near[0] if near else None
-    return Unknown(readable(head), suggestion)
+    shown = readable(head)
+    return Unknown(shown if len(shown) <= 40 else f"{shown[:30]}…", suggestion)

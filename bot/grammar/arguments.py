@@ -15,7 +15,8 @@ _WHEN_WORDS = frozenset(
     """
     today tonight tomorrow tmrw tmr tomorow tommorow tommorrow yesterday overmorrow
     this next coming in on at the day week weekend month morning afternoon evening night
-    noon midday asap soon anytime whenever within from between
+    noon midday midnight asap soon anytime whenever within from between after before by until
+    around about approx approximately roughly sometime first half quarter lunch tonight
     mon monday tue tues tuesday wed weds wednesday thu thur thurs thursday
     fri friday sat saturday sun sunday
     jan january feb february mar march apr april may jun june jul july aug august
@@ -27,7 +28,12 @@ _WHEN_TOKEN = re.compile(
     r"|\d{1,2}:\d{2}"  # 14:30
     r"|\d{1,2}/\d{1,2}(?:/\d{2,4})?"  # 12/5, 12/5/2026
     r"|\d{4}-\d{1,2}-\d{1,2}"  # 2026-12-05
-    r"|\d{1,2}(?:st|nd|rd|th))$"  # 5th
+    r"|\d{1,2}(?:st|nd|rd|th)"  # 5th
+    r"|\d{1,2}(?::\d{2})?[ap]"  # 3p, 9:30a
+    r"|\d{3,4}\s*(?:am|pm)"  # 330pm
+    r"|\d{1,2}(?::\d{2})?(?:am|pm)?-?ish"  # 3ish
+    r"|~\d.*"  # ~3pm
+    r"|\d{1,2}(?::\d{2})?(?:am|pm)?-\d{1,2}(?::\d{2})?(?:am|pm)?)$"  # 2-4pm, 7-8
 )
 
 _MeetingParts = tuple[str | None, str | None, str, str | None, str | None]

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+# Digits are capped so a pasted 300-digit number is "not a length", never an overflow.
 _LENGTH = re.compile(
-    r"^(?:(?P<hours>\d+(?:\.\d+)?)\s*(?:h|hr|hrs|hour|hours))?"
-    r"\s*(?:(?P<minutes>\d+)\s*(?:m|min|mins|minute|minutes)?)?$"
+    r"^(?:(?P<hours>\d{1,3}(?:\.\d{1,2})?)\s*(?:h|hr|hrs|hour|hours))?"
+    r"\s*(?:(?P<minutes>\d{1,4})\s*(?:m|min|mins|minute|minutes)?)?$"
 )
 TOKEN = re.compile(r"<[^<>]*>|[\"“][^\"“”]*[\"”]|\S+")
 _USER = re.compile(r"^<@([A-Z0-9]+)(?:\|[^>]*)?>$")

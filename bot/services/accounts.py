@@ -116,6 +116,7 @@ async def _check(rt: Runtime, link: Link) -> tuple[Link | None, str | None]:
         active_link(link.team_id, link.user_id, link.connection_id, me, link.created_at)
     )
     log.info("link active for %s/%s", link.team_id, link.user_id)
+    await _routines().resume(rt, linked)  # a reconnect brings back what they had on
     return linked, None
 
 
@@ -189,12 +190,20 @@ async def disconnect(rt: Runtime, team_id: str, user_id: str) -> bool:
     if link is None:
         return False
     await subscriptions.remove_all(rt, link)
+    await _routines().pause(rt, link)
     await _forget_connection(rt, link.connection_id)
     rt.store.delete_link(team_id, user_id)
     rt.profiles.drop(link.connection_id)
     rt.event_types.drop(link.connection_id)
     log.info("link removed for %s/%s", team_id, user_id)
     return True
+
+
+def _routines() -> Any:
+    """bot.services.routines, imported late: it imports this module (for require_link)."""
+    from bot.services import routines
+
+    return routines
 
 
 async def forget_team(rt: Runtime, team_id: str) -> int:

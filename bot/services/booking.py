@@ -14,19 +14,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.blocks import limits
 from bot.calcom.errors import CalcomError, Conflict, Invalid
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Link
 from bot.runtime import Runtime
 from bot.services.accounts import require_link
 from bot.services.errors import SlotTaken, TeammateNotLinked
+from bot.services.paging import REACH, Cursor, Page, page_at
 from bot.when import Exact, Window
 
 log = logging.getLogger("calbot.booking")
 
 LOOKAHEAD = timedelta(days=14)  # how far past the asked window we look for the next free day
-WEEK = timedelta(days=7)
 
 
 async def host_link(rt: Runtime, team_id: str, caller_id: str, host_id: str | None) -> Link:
@@ -73,51 +72,19 @@ async def free_slots(
 Fetch = Callable[[datetime, datetime], Awaitable[Slots]]
 
 
-@dataclass(frozen=True)
-class Page:
-    """The days one picker message shows, and where Earlier/Later lead."""
+def _host_fetch(rt: Runtime, host: Link, event_type: EventType, tz: str) -> Fetch:
+    """The host's own free times: one gateway call for the range asked."""
 
-    days: dict[date, list[datetime]]
-    earlier: date | None
-    later: date | None
+    async def fetch(start: datetime, end: datetime) -> Slots:
+        return await free_slots(rt, host, event_type, start, end, tz)
 
-
-def page_from(
-    slots: Slots, first: date, *, not_before: date, limit: int = limits.PICKER_SLOTS
-) -> Page:
-    """Whole days from `first` on, up to `limit` buttons (a crowded first day is cut) and
-    PICKER_DAYS days (bot/blocks/limits.py)."""
-    shown: dict[date, list[datetime]] = {}
-    count = 0
-    days = sorted(d for d in slots.days if d >= first and slots.days[d])
-    for day in days[: limits.PICKER_DAYS]:
-        times = slots.days[day]
-        if shown and count + len(times) > limit:
-            break
-        shown[day] = times[: limit - count]
-        count += len(shown[day])
-        if count >= limit:
-            break
-    last = max(shown) if shown else first
-    later = slots.first_day_from(last + timedelta(days=1))
-    earlier = first - timedelta(days=1) if first > not_before else None
-    return Page(shown, earlier, later)
+    return fetch
 
 
 def day_window(day: date, now: datetime, tz: str, label: str = "that day") -> Window:
     """One local day, from now on if it is today."""
     start = datetime.combine(day, time(), ZoneInfo(tz))
     return Window(max(start, now.astimezone(ZoneInfo(tz))), start + timedelta(days=1), label)
-
-
-def page_window(day: date, *, earlier: bool, now: datetime, tz: str) -> Window:
-    """The week Earlier/Later lead to: on from `day`, or the week before it (not the past)."""
-    zone = ZoneInfo(tz)
-    today = now.astimezone(zone).date()
-    if earlier:
-        day = max(today, day - WEEK + timedelta(days=1))
-    start = max(now.astimezone(zone), datetime.combine(day, time(), zone))
-    return Window(start, start + WEEK, "then")
 
 
 @dataclass(frozen=True)
@@ -141,26 +108,44 @@ async def offer(
     fetch: Fetch | None = None,
 ) -> Offer:
     """Free times for `when` in one gateway call, which also looks LOOKAHEAD further so an
-    empty day can name the next free one. `fetch` reads the free times another way (the
-    common times of several people, bot/services/common.py)."""
+    empty window can name the next free day and Later can lead past the window. `fetch`
+    reads the free times another way (the common times of several people,
+    bot/services/common.py)."""
     now = rt.clock()
     window = day_window(when.start.date(), now, tz, when.label) if isinstance(when, Exact) else when
-    if fetch is None:
-        fetched = await free_slots(rt, host, event_type, window.start, window.end + LOOKAHEAD, tz)
-    else:
-        fetched = await fetch(window.start, window.end + LOOKAHEAD)
-    if isinstance(when, Exact) and one_click and when.start in fetched.on(when.start.date()):
+    fetch = fetch or _host_fetch(rt, host, event_type, tz)
+    fetched = await fetch(window.start, window.end + LOOKAHEAD)
+    free = isinstance(when, Exact) and when.start in fetched.on(when.start.date())
+    if free and one_click:
         return Offer(exact=when.start, page=None)
-    in_window = Slots(
-        {d: [t for t in ts if window.start <= t < window.end] for d, ts in fetched.days.items()},
-        tz,
-    )
-    first = window.start.date()
-    page = page_from(in_window, first, not_before=now.astimezone(ZoneInfo(tz)).date())
-    later = page.later or fetched.first_day_from(max(page.days, default=first) + timedelta(days=1))
-    shown = {d: ts for d, ts in page.days.items() if ts}
-    missed = when.label if isinstance(when, Exact) else None
-    return Offer(None, Page(shown, page.earlier, later), missed, window.label)
+    times = [t for day in sorted(fetched.days) for t in fetched.days[day]]
+    cursor = Cursor(window.start, window.end, window.start)
+    if not any(t < window.end for t in times):  # nothing free in the window: say so
+        later = Cursor(window.start, window.end, times[0]) if times else None
+        page = Page({}, None, later)
+    else:
+        page = page_at(times, cursor, earlier=False)
+    missed = when.label if isinstance(when, Exact) and not free else None
+    return Offer(None, page, missed, window.label)
+
+
+async def turn_page(
+    rt: Runtime,
+    host: Link,
+    event_type: EventType,
+    tz: str,
+    cursor: Cursor,
+    *,
+    earlier: bool,
+    fetch: Fetch | None = None,
+) -> Offer:
+    """Earlier / Later / "Show Fri 27 Nov": the page a picker's cursor leads to. The free
+    times are fetched from the picker's anchor so the pages are cut exactly as before."""
+    start = max(cursor.anchor, rt.clock().astimezone(ZoneInfo(tz)))
+    fetch = fetch or _host_fetch(rt, host, event_type, tz)
+    fetched = await fetch(start, cursor.at + REACH)
+    times = [t for day in sorted(fetched.days) for t in fetched.days[day]]
+    return Offer(None, page_at(times, cursor, earlier=earlier), None, "then")
 
 
 async def book(

@@ -13,7 +13,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.blocks import limits
 from bot.calcom.models import Attendee, Booking, EventType
 from bot.models import Draft, Form, Hold, Intent, Link
 from bot.runtime import Runtime
@@ -89,7 +88,7 @@ async def _times(
         slots = common.common(mine, theirs)
     else:
         slots = await booking.free_slots(rt, host, event_type, start, end, tz)
-    times = slots.on(day)[: limits.MODAL_TIMES]
+    times = slots.on(day)  # all of them: the select groups them by hour past 100
     return times, None if times else slots.first_day_from(day + timedelta(days=1))
 
 

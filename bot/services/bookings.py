@@ -17,6 +17,20 @@ _SORT = {"upcoming": "asc", "unconfirmed": "asc", "past": "desc", "cancelled": "
 
 
 async def page(rt: Runtime, link: Link, status: str, skip: int = 0) -> BookingPage:
+    """The page at `skip`; past the end (its only booking was just cancelled), the last page
+    that has bookings, so the list never redraws empty while bookings remain."""
+    found = await _page(rt, link, status, skip)
+    if not found.items and found.skip > 0:
+        found = await _page(rt, link, status, last_page_skip(found.total, found.skip))
+    return found
+
+
+def last_page_skip(total: int, skip: int) -> int:
+    """The skip of the last page that holds any of `total` bookings, below `skip`."""
+    return max(0, min(skip - PAGE, (total - 1) // PAGE * PAGE)) if total > 0 else 0
+
+
+async def _page(rt: Runtime, link: Link, status: str, skip: int) -> BookingPage:
     return await rt.calcom.bookings(
         link.connection_id,
         status=status,

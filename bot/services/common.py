@@ -26,6 +26,7 @@ from bot.runtime import Runtime
 from bot.services import booking, event_types
 from bot.services.booking import Offer, Slots
 from bot.services.errors import GuestHasNoEmail, PeopleMissing, SlotTaken
+from bot.services.paging import Cursor
 from bot.when import Exact, Window
 
 log = logging.getLogger("calbot.find")
@@ -194,6 +195,20 @@ async def offer(
         )
         near = almost(read["mine"], read["theirs"], window)
     return found, near
+
+
+async def turn_page(
+    rt: Runtime, intent: Intent, host: Link, event_type: EventType, cursor: Cursor, *, earlier: bool
+) -> Offer:
+    """Earlier / Later on a picker of common times: the same pages, read from everyone."""
+
+    async def fetch(start: datetime, end: datetime) -> Slots:
+        mine, theirs = await read_everyone(rt, intent, host, event_type, start, end)
+        return common(mine, theirs)
+
+    return await booking.turn_page(
+        rt, host, event_type, intent.tz, cursor, earlier=earlier, fetch=fetch
+    )
 
 
 async def still_common(

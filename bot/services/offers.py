@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from bot.calcom.models import Attendee, Booking, EventType
@@ -28,6 +28,7 @@ from bot.services.errors import (
     ServiceError,
     SlotTaken,
 )
+from bot.services.paging import Cursor
 from bot.when import Exact, WhenError, Window, parse_when
 
 
@@ -148,13 +149,19 @@ async def start(
 
 
 async def page(
-    rt: Runtime, team_id: str, user_id: str, intent_id: str, day: date, *, earlier: bool
+    rt: Runtime, team_id: str, user_id: str, intent_id: str, cursor_text: str, *, earlier: bool
 ) -> Offered:
-    """Earlier / Later / "Show Fri 27 Nov": the week from (or before) `day`."""
+    """Earlier / Later / "Show Fri 27 Nov": the page the button's cursor leads to."""
     intent = intents.load(rt, intent_id, team_id, user_id)
+    cursor = Cursor.decode(cursor_text, intent.tz)
+    if cursor is None:
+        raise ServiceError("That button is out of date: ask for times again.")
     host, event_type = await _resolve(rt, intent)
-    window = booking.page_window(day, earlier=earlier, now=rt.clock(), tz=intent.tz)
-    return await _offer(rt, intent, host, event_type, window)
+    if intent.participants:
+        found = await common.turn_page(rt, intent, host, event_type, cursor, earlier=earlier)
+    else:
+        found = await booking.turn_page(rt, host, event_type, intent.tz, cursor, earlier=earlier)
+    return Offered(intent, host, event_type, found)
 
 
 async def choose_type(

@@ -4,22 +4,27 @@ What is stored (bot/store/routines.py): a routine per user, and jobs. `agenda`: 
 user, due at the next weekday H:MM in their Slack zone. `sync`: one row a user with
 reminders on, due every `SYNC_EVERY`, which reads their next bookings and plans one
 `remind` row per booking (`due_at` = start − N minutes). Cal.com's webhook deliveries move
-or drop reminder rows as they arrive (`booking_delivered`); the reminder job checks its
+or drop reminder rows as they arrive (`booking_delivered`), through a webhook each user
+with reminders on gets (bot/services/reminder_hooks.py); the reminder job checks its
 booking once more before posting. The jobs themselves run in bot/routines/.
+
+`/cal disconnect` pauses a user's routines (jobs and webhook go, their choices stay);
+connecting again resumes them: nobody turned them off.
 """
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import zlib
 from datetime import UTC, datetime, time, timedelta
 
 from bot.calcom.models import Booking
-from bot.models import BookingEvent, Routine
+from bot.models import BookingEvent, Link, Routine
 from bot.notify import events
 from bot.runtime import Runtime
-from bot.services.accounts import require_link
+from bot.services import accounts, reminder_hooks
 from bot.services.agenda import zone
 from bot.store import routines as rows
 
@@ -81,7 +86,7 @@ async def set_daily(
 ) -> Routine:
     """`/cal agenda daily H:MM | off` (and the App Home toggle)."""
     if minute is not None:
-        await require_link(rt, team_id, user_id)
+        await accounts.require_link(rt, team_id, user_id)
     now = rt.clock().timestamp()
     routine = rows.save_routine(
         rt.store.db, team_id, user_id, now, agenda_minute=minute, time_zone=tz
@@ -92,23 +97,50 @@ async def set_daily(
 
 async def set_remind(
     rt: Runtime, team_id: str, user_id: str, minutes: int | None, tz: str
-) -> tuple[Routine, int]:
+) -> tuple[Routine, int, bool]:
     """`/cal remind N | off`; with reminders on, the bookings they cover now (read at once,
-    so the answer can say so and a booking minutes away is not missed)."""
+    so the answer can say so and a booking minutes away is not missed), and whether Cal.com
+    tells calbot of changes as they happen (False: the hourly sync finds them)."""
     db = rt.store.db
     now = rt.clock()
     if minutes is None:
         routine = rows.save_routine(db, team_id, user_id, now.timestamp(), remind_minutes=None)
         rows.drop_jobs(db, team_id, user_id, "sync", "remind")
-        return routine, 0
-    link = await require_link(rt, team_id, user_id)
+        await reminder_hooks.remove(
+            rt, accounts.active_link_or_none(rt, team_id, user_id), team_id, user_id
+        )
+        return routine, 0, False
+    link = await accounts.require_link(rt, team_id, user_id)
     routine = rows.save_routine(
         db, team_id, user_id, now.timestamp(), remind_minutes=minutes, time_zone=tz
     )
     rows.drop_jobs(db, team_id, user_id, "remind")  # planned again for the new lead time
-    planned = await sync_reminders(rt, link.connection_id, routine, catch_up=False)
+    planned, live = await asyncio.gather(
+        sync_reminders(rt, link.connection_id, routine, catch_up=False),
+        reminder_hooks.ensure(rt, link),
+    )
     rows.plan(db, team_id, user_id, "sync", next_sync_at(rt, team_id, user_id))
-    return routine, planned
+    return routine, planned, live
+
+
+async def pause(rt: Runtime, link: Link) -> None:
+    """`/cal disconnect`: no more agenda, syncs or reminders, and no webhook (deleted while
+    the connection can still reach Cal.com). The routine itself stays: the user's choice."""
+    rows.drop_jobs(rt.store.db, link.team_id, link.user_id, "agenda", "sync", "remind")
+    await reminder_hooks.remove(rt, link, link.team_id, link.user_id)
+
+
+async def resume(rt: Runtime, link: Link) -> None:
+    """The user connected (again): what they had turned on runs again, the agenda at its
+    next time, reminders from a sync at once (planned now, run by the next tick)."""
+    routine = rows.routine(rt.store.db, link.team_id, link.user_id)
+    if routine is None:
+        return
+    plan_agenda(rt, routine)
+    if routine.remind_minutes is not None:
+        rows.plan(rt.store.db, link.team_id, link.user_id, "sync", rt.clock().timestamp())
+        await reminder_hooks.ensure(rt, link)
+    log.info("routines of %s/%s resumed", link.team_id, link.user_id)
 
 
 def zone_changed(rt: Runtime, team_id: str, user_id: str, tz: str) -> bool:

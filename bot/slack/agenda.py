@@ -41,10 +41,10 @@ async def daily_command(turn: Turn, command: grammar.AgendaDaily) -> None:
 async def remind_command(turn: Turn, command: grammar.Remind) -> None:
     caller = turn.caller
     me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
-    routine, covered = await routines.set_remind(
+    routine, covered, live = await routines.set_remind(
         turn.rt, caller.team_id, caller.user_id, command.minutes, me.tz
     )
-    await turn.reply(remind_set(routine, covered))
+    await turn.reply(remind_set(routine, covered, live=live))
 
 
 async def on_home_toggle(turn: Turn, body: dict[str, Any]) -> None:

@@ -8,7 +8,6 @@ intent (loaded for the person clicking) says the rest.
 from __future__ import annotations
 
 import re
-from datetime import date
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -95,15 +94,15 @@ async def start(
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
-    """Earlier / Later / "Show Fri 27 Nov": a picker starting at that day."""
-    intent_id, day_text = action_value(body).rsplit(":", 1)
+    """Earlier / Later / "Show Fri 27 Nov": the page the button's cursor leads to."""
+    intent_id, _, cursor = action_value(body).rpartition(":")
     caller = turn.caller
     offered = await offers.page(
         turn.rt,
         caller.team_id,
         caller.user_id,
         intent_id,
-        date.fromisoformat(day_text),
+        cursor,
         earlier=action(body)["action_id"].endswith("earlier"),
     )
     await picker.show_offer(turn, offered, replace=True)

@@ -32,7 +32,7 @@ async def show(turn: Turn, status: str, skip: int = 0, *, replace: bool = False)
         booking_list(
             list(found.items),
             status=status,
-            skip=skip,
+            skip=found.skip,  # the page before, when the last one emptied
             total=found.total,
             has_more=found.has_more,
             page_size=bookings.PAGE,

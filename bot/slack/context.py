@@ -206,9 +206,10 @@ def turn_for(rt: Runtime, body: dict[str, Any], client: Any, url: str | None = N
     caller = Caller.from_body(body)
     from_message = url is None and body.get("type") == "block_actions" and "message" in body
     respond = responder(rt, client, caller, url or caller.response_url, from_message=from_message)
-    if from_message and not (body.get("container") or {}).get("is_ephemeral"):
-        # a button on a message everyone sees (a channel notification): an interim line
-        # would replace that message for everyone, and the answer after it would too
+    container = body.get("container") or {}
+    if (from_message or container.get("is_app_unfurl")) and not container.get("is_ephemeral"):
+        # a button on a message everyone sees (a channel notification, a link's card): an
+        # interim line would replace that message for everyone, and the answer after it too
         respond = _without_interim(respond)
     return Turn(rt, caller, respond, client)
 

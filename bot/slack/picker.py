@@ -61,8 +61,9 @@ async def show_offer(turn: Turn, offered: Offered, *, replace: bool = False) -> 
         host_name=who,
         tz=intent.tz,
         days=found.page.days,
-        earlier=found.page.earlier,
-        later=found.page.later,
+        earlier=found.page.earlier.encode() if found.page.earlier else None,
+        later=found.page.later.encode() if found.page.later else None,
+        later_day=found.page.later_day,
         note=note,
         empty_label=found.label,
     )

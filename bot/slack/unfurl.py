@@ -2,7 +2,10 @@
 card's buttons (a time: book it; "More times": the picker), pressed by any reader.
 
 The card is in someone else's message, so answers never replace it: they come as the
-reader's own ephemeral replies (or DMs, where Slack gives no response URL).
+reader's own ephemeral replies through the click's response URL, with no interim line
+(bot/slack/context.py). Slack sends one with every click on an app unfurl (its payload
+has no `message`, but `app_unfurl` and a `message_attachment` container: "Unfurling
+links in messages"); without one the answer would come by DM.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ the work of the one that took over. Due rows come from the partial index `jobs_d
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlite_utils
@@ -251,3 +251,63 @@ def prune(db: sqlite_utils.Database, before: float) -> int:
     return db.execute(
         "delete from jobs where status in ('done', 'skipped') and due_at < ?", [before]
     ).rowcount
+
+
+# --- reminder webhooks --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hook:
+    """The Cal.com webhook that tells calbot about one user's bookings, for reminders."""
+
+    team_id: str
+    user_id: str
+    token: str
+    webhook_id: str
+    secret: str = field(repr=False)  # never in a log line
+
+
+_HOOK_COLUMNS = "team_id, user_id, token, webhook_id, secret"
+
+
+def hook(db: sqlite_utils.Database, team_id: str, user_id: str) -> Hook | None:
+    row = db.execute(
+        f"select {_HOOK_COLUMNS} from reminder_hooks where team_id = ? and user_id = ?",
+        [team_id, user_id],
+    ).fetchone()
+    return Hook(*row) if row else None
+
+
+def hook_by_token(db: sqlite_utils.Database, token: str) -> Hook | None:
+    row = db.execute(
+        f"select {_HOOK_COLUMNS} from reminder_hooks where token = ?", [token]
+    ).fetchone()
+    return Hook(*row) if row else None
+
+
+def save_hook(db: sqlite_utils.Database, new: Hook, now: float) -> bool:
+    """Store the user's webhook; False when they have one already (made meanwhile by
+    another process: theirs stays, and the caller deletes its own at Cal.com)."""
+    return (
+        db.execute(
+            "insert into reminder_hooks (team_id, user_id, token, webhook_id, secret, created_at) "
+            "values (?, ?, ?, ?, ?, ?) on conflict do nothing",
+            [new.team_id, new.user_id, new.token, new.webhook_id, new.secret, now],
+        ).rowcount
+        == 1
+    )
+
+
+def set_hook_webhook(db: sqlite_utils.Database, old: Hook, webhook_id: str) -> None:
+    """The user's webhook was made again at Cal.com (deleted there): same token and secret."""
+    db.execute(
+        "update reminder_hooks set webhook_id = ? where team_id = ? and user_id = ?",
+        [webhook_id, old.team_id, old.user_id],
+    )
+
+
+def delete_hook(db: sqlite_utils.Database, old: Hook) -> None:
+    db.execute(
+        "delete from reminder_hooks where team_id = ? and user_id = ? and token = ?",
+        [old.team_id, old.user_id, old.token],
+    )

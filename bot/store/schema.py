@@ -167,7 +167,25 @@ def m006_routines_and_jobs(db: sqlite_utils.Database) -> None:
 
 
 @migrations()
-def m007_outbox_lighter_indexes(db: sqlite_utils.Database) -> None:
+def m007_reminder_hooks(db: sqlite_utils.Database) -> None:
+    """One Cal.com webhook per user with reminders on, so a booking made or moved within
+    the hour gets its reminder on time (bot/services/reminder_hooks.py). Apart from the
+    notify subscriptions: its deliveries only move reminders and post nothing."""
+    db.execute(
+        """create table reminder_hooks (
+            team_id text not null,
+            user_id text not null,
+            token text not null unique,        -- the subscriberUrl's last segment
+            webhook_id text not null,
+            secret text not null,
+            created_at real not null,
+            primary key (team_id, user_id)
+        )"""
+    )
+
+
+@migrations()
+def m008_outbox_lighter_indexes(db: sqlite_utils.Database) -> None:
     """Every index is one more page a webhook's INSERT writes, and that INSERT is the cost of
     the endpoint (bench/burst.py). Reschedules are rare: index only rows that are one. The
     weekly prune finds old rows by id (ids grow with received_at), not by an index."""

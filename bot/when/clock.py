@@ -1,141 +1,252 @@
-"""The time of day in a phrase: clock times, time ranges and parts of day."""
+"""The time of day in a phrase: clock times, time ranges and parts of day.
+
+Rules for a time without am/pm (README "How calbot reads times"): a part of day places it
+("afternoon 2:30" is 14:30, "this evening at 12" is midnight); else an hour 1-7 is pm,
+8-11 am, 12 noon, and 0, 13-23 or a leading zero ("07:30") read as a 24-hour clock. H:MM
+follows the same rule as a bare hour. In a range, the end is the first such time after the
+start ("8pm - 11" ends at 11pm, "11:30-1:30" runs to 1:30pm). A hedge ("~3", from "around
+3" or "3ish") makes a window of an hour either side.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from bot.when.labels import fmt_minutes
 from bot.when.values import EXAMPLES, MINUTES_PER_DAY, PARTS_OF_DAY, TimeOfDay, WhenError
 
-_PART_ALIASES = {"night": "evening", "tonight": "evening"}
+_PART_ALIASES = {"night": "evening", "tonight": "evening", "lunchtime": "lunch"}
+# Where a time without am/pm may fall for each part of day (wider than the shown window).
+_PLACES = {
+    "morning": (4 * 60, 12 * 60),
+    "afternoon": (12 * 60, 19 * 60),
+    "evening": (16 * 60, MINUTES_PER_DAY + 1),
+    "lunch": (11 * 60, 15 * 60),
+}
 
-_MERIDIEM = r"(am|pm)"
-# "2-4pm", "2pm to 4pm", "11:30 - 1pm", "between 2 and 4pm": the end carries am/pm.
-_SPAN_12H = re.compile(
-    r"(?:\b(?:from|between)\s+)?(?<![\d/:.-])\b(\d{1,2})(?::(\d{2}))?\s*" + _MERIDIEM + r"?"
-    r"\s*(?:-|to|until|till|and)\s*(\d{1,2})(?::(\d{2}))?\s*" + _MERIDIEM + r"\b"
+# One clock value: "3", "3pm", "3:30", "15:30", "330pm", "1030", "noon", "midnight".
+_T = (
+    r"(?:(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?(?![\d:])|(\d{1,2})(\d{2})\s*(am|pm)?"
+    r"|(noon|midday|midnight))"
 )
-# "14:00-16:30", "from 9:00 to 12:00".
-_SPAN_24H = re.compile(
-    r"(?:\b(?:from|between)\s+)?(?<![\d/:.-])\b(\d{1,2}):(\d{2})"
-    r"\s*(?:-|to|until|till|and)\s*(\d{1,2}):(\d{2})\b"
+_T_GROUPS = 7
+_TO = r"\s*(?:-|to|until|till|til|through|thru|and)\s*"
+_NOT_DATE_AFTER = r"(?![/:.-]?\d)(?!\s*(?:st|nd|rd|th)\b)"
+_SPAN = re.compile(
+    r"(?:\b(from|between)\s+)?(~)?(?<![\d/:.-])\b" + _T + _TO + r"\b" + _T + _NOT_DATE_AFTER
 )
-_TIME_12H = re.compile(
-    r"(?:\bat\s+)?(?<![\d/:.-])\b(\d{1,2})(?:[:.](\d{2}))?\s*" + _MERIDIEM + r"\b"
+_TIME = re.compile(
+    r"(?:\b(at|from|after|before|by|until|till|til)\s+|(~))?(?<![\d/:.-])\b" + _T + _NOT_DATE_AFTER
 )
-_TIME_24H = re.compile(r"(?:\bat\s+)?(?<![\d/:.-])\b(\d{1,2}):(\d{2})\b(?![:/.-]\d)")
-_TIME_AT_HOUR = re.compile(r"\bat\s+(\d{1,2})\b(?![:/.-]\d)")
-_TIME_NOON = re.compile(r"(?:\bat\s+)?\b(noon|midday)\b")
-_PART = re.compile(r"(?:\b(in the|this)\s+)?\b(morning|afternoon|evening|night|tonight)\b")
+_TIME_STRICT = re.compile(
+    r"(?<![\d/:.-])\b(?:\d{1,2}(?::\d{2})?\s*(?:am|pm)|\d{3,4}\s*(?:am|pm)|\d{1,2}:\d{2}"
+    r"|noon|midday|midnight)\b"
+)
+_PART = re.compile(
+    r"(?:\b(in the|this|at|during the|during|over)\s+)?\b(?:(early|late)\s+)?"
+    r"(morning|afternoon|evening|night|tonight|lunchtime|lunch)\b"
+)
 
 
-def extract_clock(phrase: str, text: str) -> tuple[TimeOfDay | None, str]:
-    """Take the time of day out of `phrase`; return it and what is left (the day part)."""
+@dataclass(frozen=True)
+class _Value:
+    """A clock value as written: minutes, and whether am/pm (or a 24-hour form) fixed it."""
+
+    minutes: int
+    fixed: bool
+    hour: int  # as written, for placing a loose one
+    minute: int
+    word: str | None = None  # noon, midday, midnight
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    """What `extract_clock` found: a clock (or None), the part of day, the rest (the day)."""
+
+    clock: TimeOfDay | None
+    part: str | None
+    today_only: bool
+    rest: str
+
+
+def extract_clock(phrase: str, text: str) -> ClockReading:
+    """Take the time of day out of `phrase`; return it and what is left (the day part).
+
+    A lone number ("9 tomorrow", "8 tonight") is left in the rest: only the day parser can
+    tell a day of the month from an hour, and it hands it back to `bare_hour`.
+    """
+    part, rest, today_only = _take_part(phrase)
     clock: TimeOfDay | None = None
-    bare_hour: int | None = None
-    rest = phrase
-    if found := _find_span(rest, text):
+    if found := _take_span(rest, text, part):
         clock, rest = found
-    elif timed := _find_time(rest, text):
-        minutes, bare, rest = timed
-        if bare:
-            bare_hour = minutes // 60
-        else:
-            clock = _exact_clock(minutes)
-    part_name: str | None = None
-    today_only = False
-    if m := _PART.search(rest):
-        rest = _cut(rest, m)
-        part_name = _PART_ALIASES.get(m.group(2), m.group(2))
-        today_only = m.group(1) == "this" or m.group(2) == "tonight"
-    if bare_hour is not None:
-        clock = _exact_clock(_guess_hour(bare_hour, part_name) * 60)
-    elif clock is None and part_name is not None:
-        start, end = PARTS_OF_DAY[part_name]
-        clock = TimeOfDay(start, end, part_name)
+    elif found_time := _take_time(rest, text, part):
+        clock, rest = found_time
+    elif part is not None:
+        start, end = PARTS_OF_DAY[part]
+        clock = TimeOfDay(start, end, part)
     if clock is not None and today_only:
         clock = replace(clock, today_only=True)
-    if _find_span(rest, text) or _find_time(rest, text) or _PART.search(rest):
+    if _take_span(rest, text, None) or _TIME_STRICT.search(rest) or _PART.search(rest):
         raise WhenError(f"“{text.strip()}” has more than one time in it. Try one, like {EXAMPLES}.")
     rest = re.sub(r"^(?:on|at|for)\s+|\s+(?:on|at)$", "", rest.strip())
-    return clock, re.sub(r"\s+", " ", rest).strip()
+    return ClockReading(clock, part, today_only, re.sub(r"\s+", " ", rest).strip())
 
 
-def _guess_hour(hour: int, part: str | None) -> int:
-    """An hour said without am/pm ("at 3"): the part of day decides, else office hours do."""
-    if hour == 0 or hour >= 12:
-        return hour
-    if part in ("afternoon", "evening"):
-        return hour + 12
-    if part == "morning":
-        return hour
-    return hour + 12 if hour <= 7 else hour
-
-
-def _cut(s: str, m: re.Match[str]) -> str:
-    return f"{s[: m.start()]} {s[m.end() :]}".strip()
-
-
-def _find_span(s: str, text: str) -> tuple[TimeOfDay, str] | None:
-    """A time range such as "2-4pm" or "14:00-16:00" -> a span clock."""
-    if m := _SPAN_12H.search(s):
-        end = _minutes_12h(m.group(4), m.group(5), m.group(6), text)
-        meridiem = m.group(3) or m.group(6)
-        start = _minutes_12h(m.group(1), m.group(2), meridiem, text)
-        if m.group(3) is None and start >= end and meridiem == "pm":
-            start = _minutes_12h(m.group(1), m.group(2), "am", text)  # "11-1pm"
-    elif m := _SPAN_24H.search(s):
-        start = _minutes_24h(m.group(1), m.group(2), text)
-        end = _minutes_24h(m.group(3), m.group(4), text)
+def bare_hour(number: str, part: str | None, text: str, *, today_only: bool) -> TimeOfDay:
+    """A lone number that is not the day: an hour ("fri 3", "8 tonight") or "1030"."""
+    hedged = number.startswith("~")
+    digits = number.lstrip("~")
+    if len(digits) > 2:
+        value = _value(digits[:-2], digits[-2:], None, text)
     else:
+        value = _value(digits, None, None, text)
+    return replace(_exact(_place(value, part, text), hedged), today_only=today_only)
+
+
+def _take_part(s: str) -> tuple[str | None, str, bool]:
+    m = _PART.search(s)
+    if m is None:
+        return None, s, False
+    base = _PART_ALIASES.get(m.group(3), m.group(3))
+    name = f"{m.group(2)} {base}" if m.group(2) else base
+    if name not in PARTS_OF_DAY:
+        name = base
+    today_only = m.group(1) == "this" or m.group(3) == "tonight"
+    return name, _cut(s, m), today_only
+
+
+def _take_span(s: str, text: str, part: str | None) -> tuple[TimeOfDay, str] | None:
+    """A time range such as "2-4pm", "14:00-16:00", "8pm - 11", "9-5" -> a span clock."""
+    m = _SPAN.search(s)
+    if m is None:
         return None
-    if end == 0:
-        end = MINUTES_PER_DAY  # "10pm-12am": to midnight
+    first = _group_value(m, 3, text)
+    second = _group_value(m, 3 + _T_GROUPS, text)
+    start = _start_of_span(first, second, part, text)
+    end = _end_after(start, second, text)
     if end <= start:
         raise WhenError(f"In “{text.strip()}” the end comes before the start. Try `2-4pm`.")
+    if end > MINUTES_PER_DAY:
+        raise WhenError(
+            f"In “{text.strip()}” the range runs past midnight. Try one day at a time, "
+            "like `8pm-11pm`."
+        )
     name = f"{fmt_minutes(start)}–{fmt_minutes(end)}"
     return TimeOfDay(start, end, name), _cut(s, m)
 
 
-def _find_time(s: str, text: str) -> tuple[int, bool, str] | None:
-    """A single clock time ("3pm", "14:30", "noon", "at 3") -> minutes, whether bare, rest.
+def _start_of_span(first: _Value, second: _Value, part: str | None, text: str) -> int:
+    if first.fixed or first.word:
+        return _place(first, part, text)
+    if second.fixed and second.word is None and second.minutes > 0:
+        # "11-1pm", "2-4pm": the start takes the end's half of the day, or the one before.
+        same = first.hour % 12 * 60 + first.minute + (720 if second.minutes >= 720 else 0)
+        return same if same < second.minutes or same < 720 else same - 720
+    return _place(first, part, text)
 
-    A bare hour ("at 3") has no am/pm yet: the caller decides with the part of day.
-    """
-    if m := _TIME_12H.search(s):
-        return _minutes_12h(m.group(1), m.group(2), m.group(3), text), False, _cut(s, m)
-    if m := _TIME_24H.search(s):
-        return _minutes_24h(m.group(1), m.group(2), text), False, _cut(s, m)
-    if m := _TIME_NOON.search(s):
-        return 12 * 60, False, _cut(s, m)
-    if m := _TIME_AT_HOUR.search(s):
-        hour = int(m.group(1))
-        if hour > 23:
-            raise _bad_time(text)
-        return hour * 60, True, _cut(s, m)
+
+def _end_after(start: int, second: _Value, text: str) -> int:
+    if second.word == "midnight" or (second.fixed and second.minutes == 0):
+        return MINUTES_PER_DAY
+    if second.fixed or second.word:
+        return second.minutes
+    base = second.hour % 12 * 60 + second.minute
+    for candidate in (base, base + 720, base + 1440):
+        if candidate > start:
+            return candidate
+    raise _bad_time(text)
+
+
+def _take_time(s: str, text: str, part: str | None) -> tuple[TimeOfDay, str] | None:
+    """A single clock time ("3pm", "14:30", "noon", "at 3", "after 3pm") -> a clock."""
+    for m in _TIME.finditer(s):
+        lead, hedged = m.group(1), m.group(2) is not None
+        explicit = bool(m.group(5) or m.group(8) or m.group(9)) or ":" in m.group(0)
+        if m.group(4) is not None and "." in m.group(0) and not explicit:
+            explicit = int(m.group(3)) > 12 or int(m.group(4)) > 12  # 15.30: no date
+        oclock = s[m.end() :].lstrip().startswith("oclock")
+        if not explicit and not oclock and not lead and not hedged:
+            continue  # a lone number: maybe a day of the month; the day parser decides
+        value = _group_value(m, 3, text)
+        rest = _cut(s, m)
+        if oclock:
+            rest = rest.replace("oclock", "", 1).strip()
+        minutes = _place(value, part, text)
+        if lead in ("after", "from"):
+            return TimeOfDay(minutes, MINUTES_PER_DAY, f"after {fmt_minutes(minutes)}"), rest
+        if lead in ("before", "by", "until", "till", "til"):
+            if minutes == 0:
+                raise _bad_time(text)
+            return TimeOfDay(0, minutes, f"before {fmt_minutes(minutes)}"), rest
+        return _exact(minutes, hedged), rest
     return None
 
 
-def _exact_clock(minutes: int) -> TimeOfDay:
+def _exact(minutes: int, hedged: bool) -> TimeOfDay:
+    if hedged:
+        start, end = max(0, minutes - 60), min(MINUTES_PER_DAY, minutes + 60)
+        return TimeOfDay(start, end, f"around {fmt_minutes(minutes)}")
     return TimeOfDay(minutes, None, fmt_minutes(minutes))
 
 
-def _minutes_12h(hour: str, minute: str | None, meridiem: str | None, text: str) -> int:
+def _group_value(m: re.Match[str], first: int, text: str) -> _Value:
+    """The clock value in the `_T` groups of `m` starting at group `first`."""
+    hour, minute, meridiem, c_hour, c_minute, c_meridiem, word = (
+        m.group(first + i) for i in range(_T_GROUPS)
+    )
+    if word:
+        minutes = {"noon": 720, "midday": 720, "midnight": MINUTES_PER_DAY}[word]
+        return _Value(minutes, True, 12, 0, word)
+    if c_hour is not None:
+        return _value(c_hour, c_minute, c_meridiem, text)
+    return _value(hour, minute, meridiem, text)
+
+
+def _value(hour: str, minute: str | None, meridiem: str | None, text: str) -> _Value:
     h, mi = int(hour), int(minute or 0)
-    if not 1 <= h <= 12 or mi > 59:
+    if mi > 59 or h > 23:
         raise _bad_time(text)
-    h %= 12
-    if meridiem == "pm":
-        h += 12
-    return h * 60 + mi
+    if meridiem is not None:
+        if not 1 <= h <= 12:
+            raise _bad_time(text)
+        return _Value(h % 12 * 60 + mi + (720 if meridiem == "pm" else 0), True, h, mi)
+    if h == 0 or h >= 13 or (hour.startswith("0") and len(hour) == 2):
+        return _Value(h * 60 + mi, True, h, mi)  # a 24-hour clock
+    return _Value(h * 60 + mi, False, h, mi)
 
 
-def _minutes_24h(hour: str, minute: str, text: str) -> int:
-    h, mi = int(hour), int(minute)
-    if h > 23 or mi > 59:
-        raise _bad_time(text)
-    return h * 60 + mi
+def _place(value: _Value, part: str | None, text: str) -> int:
+    """Minutes for a clock value; a loose one is placed by the part of day or office hours."""
+    place = _PLACES.get(part.split()[-1]) if part else None
+    if value.fixed or value.word:
+        minutes = value.minutes
+        if place is None or value.word == "midnight":
+            return minutes
+        if minutes == 0 and place[0] >= 16 * 60:
+            return MINUTES_PER_DAY  # "tonight at 12am" is the midnight ending the evening
+        if not place[0] <= minutes < place[1]:
+            raise WhenError(
+                f"In “{text.strip()}”, {fmt_minutes(minutes)} isn't in the {part}. "
+                f"Try `{fmt_minutes(minutes)}` alone, or another time in the {part}."
+            )
+        return minutes
+    base = value.hour % 12 * 60 + value.minute
+    if place is None:
+        if value.hour == 12:
+            return 720 + value.minute
+        return base + 720 if value.hour <= 7 else base
+    for candidate in (base, base + 720, base + 1440):
+        if place[0] <= candidate < place[1]:
+            return candidate
+    raise WhenError(
+        f"In “{text.strip()}”, {value.hour} isn't in the {part}: say am or pm, "
+        f"like `{value.hour}am` or `{value.hour}pm`."
+    )
+
+
+def _cut(s: str, m: re.Match[str]) -> str:
+    return f"{s[: m.start()]} {s[m.end() :]}".strip()
 
 
 def _bad_time(text: str) -> WhenError:

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import re
-from datetime import date, datetime, time, timedelta
-from typing import Any
+from datetime import date, timedelta
 
-import dateparser
-
+from bot.when.dates import fallback_date, read_date
 from bot.when.labels import DAY_NAMES, DAY_NAMES_LONG, fmt_day
-from bot.when.values import NUM, Day, WhenError, checked_count, nonsense
+from bot.when.values import NUM, Day, WhenError, checked_count
 
-_WEEKDAYS = {
+WEEKDAYS = {
     "mon": 0,
     "monday": 0,
     "tue": 1,
@@ -31,7 +29,7 @@ _WEEKDAYS = {
     "sun": 6,
     "sunday": 6,
 }
-_TOMORROW = frozenset({"tomorrow", "tmrw", "tmr", "tomorow", "tommorow", "tommorrow"})
+TOMORROW = frozenset({"tomorrow", "tmrw", "tmr", "tomorow", "tommorow", "tommorrow", "tmw"})
 
 # Zones whose people write 12/5 for December 5 (month first); everyone else writes day first.
 _MONTH_FIRST_PREFIXES = ("US/", "Canada/", "America/Indiana/", "America/Kentucky/")
@@ -69,12 +67,19 @@ _MONTH_FIRST_ZONES = frozenset(
     }
 )
 
-_IN_N_DAYS = re.compile(r"^(?:in\s+" + NUM + r"\s+days?|" + NUM + r"\s+days?\s+from\s+now)$")
-_WEEKDAY = re.compile(r"^(?:(this|coming|next|last|on)\s+)?([a-z]+)$")
-_LEADING_WEEKDAY = re.compile(r"^([a-z]+)\s+(?=\S)")
-_MONTH_WORD = re.compile(
-    r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\b",
+_IN_N_DAYS = re.compile(
+    r"^(?:in\s+" + NUM + r"\s+days?|" + NUM + r"\s+days?\s+(?:from\s+(?:now|today)|later|out)"
+    r"|after\s+" + NUM + r"\s+days?)$"
 )
+_WEEKDAY = re.compile(r"^(?:(this|coming|this coming|next|last|on)\s+)?([a-z]+)$")
+# "friday next week", "tuesday of next week", "next week friday", "next week on tue".
+_WEEKDAY_NEXT_WEEK = re.compile(
+    r"^(?:on\s+)?([a-z]+)\s+(?:of\s+|in\s+)?(next|this)\s+week$"
+    r"|^(next|this)\s+week\s+(?:on\s+)?([a-z]+)$"
+)
+_WEEKDAY_AFTER_NEXT = re.compile(r"^(?:the\s+)?([a-z]+)\s+after\s+next$")
+_WEEKDAY_WORD = re.compile(r"(?:^|\s)(?:on\s+)?([a-z]+)(?=\s|$)")
+_LONE_NUMBER = re.compile(r"(?:^|\s)(~?\d{1,4})(?=\s|$)")
 
 
 def reads_month_first(tz: str) -> bool:
@@ -82,30 +87,55 @@ def reads_month_first(tz: str) -> bool:
     return tz in _MONTH_FIRST_ZONES or tz.startswith(_MONTH_FIRST_PREFIXES)
 
 
-def parse_day(rest: str, text: str, now: datetime, *, month_first: bool) -> Day | None:
-    """The day part of a phrase -> a day (None when there is no day part)."""
-    today = now.date()
-    if not rest:
-        return None
+def parse_day(
+    rest: str, today: date, *, month_first: bool, anchor: date | None = None
+) -> Day | None:
+    """The day part of a phrase -> a day; None when `rest` is not a day this reader knows.
+
+    `anchor` is the day a weekday or a date without a year is counted from (the start of a
+    range: "mon to fri"); by default today.
+    """
+    base = anchor or today
     if rest == "today":
         return Day(today)
     if rest == "yesterday":
         return Day(today - timedelta(days=1))  # only to say "is in the past"
-    if rest in _TOMORROW:
+    if rest in TOMORROW:
         return Day(today + timedelta(days=1))
-    if rest == "day after tomorrow":
+    if rest in ("day after tomorrow", "the day after tomorrow", "overmorrow"):
         return Day(today + timedelta(days=2))
     if m := _IN_N_DAYS.match(rest):
-        n = checked_count(m.group(1) or m.group(2), rest)
+        n = checked_count(next(g for g in m.groups() if g), rest)
         return Day(today + timedelta(days=n))
-    if (m := _WEEKDAY.match(rest)) and m.group(2) in _WEEKDAYS:
-        return _weekday(_WEEKDAYS[m.group(2)], m.group(1), today)
+    if (m := _WEEKDAY.match(rest)) and m.group(2) in WEEKDAYS:
+        return _weekday(WEEKDAYS[m.group(2)], m.group(1), base)
+    if m := _WEEKDAY_NEXT_WEEK.match(rest):
+        name, which = (m.group(1), m.group(2)) if m.group(1) else (m.group(4), m.group(3))
+        if name in WEEKDAYS:
+            monday = today - timedelta(days=today.weekday())
+            offset = 7 if which == "next" else 0
+            return Day(monday + timedelta(days=offset + WEEKDAYS[name]))
+    if (m := _WEEKDAY_AFTER_NEXT.match(rest)) and m.group(1) in WEEKDAYS:
+        monday = today - timedelta(days=today.weekday())
+        return Day(monday + timedelta(days=14 + WEEKDAYS[m.group(1)]))
+    return _dated(rest, today, base, month_first=month_first)
+
+
+def _dated(rest: str, today: date, base: date, *, month_first: bool) -> Day | None:
+    """A date, with a weekday before or after it checked against it ("fri dec 4", "Jul 18 Fri")."""
     weekday: int | None = None
-    if (m := _LEADING_WEEKDAY.match(rest)) and m.group(1) in _WEEKDAYS:
-        weekday, rest = _WEEKDAYS[m.group(1)], rest[m.end() :]  # "fri dec 5"
-    day = _absolute_date(rest, today, month_first=month_first)
+    words = [m for m in _WEEKDAY_WORD.finditer(rest) if m.group(1) in WEEKDAYS]
+    if len(words) == 1:
+        weekday = WEEKDAYS[words[0].group(1)]
+        rest = f"{rest[: words[0].start()]} {rest[words[0].end() :]}"
+        rest = re.sub(r"^on\s+", "", re.sub(r"\s+", " ", rest).strip())
+    if not rest:
+        return None
+    day = read_date(rest, base, month_first=month_first)
     if day is None:
-        raise nonsense(text)
+        day = fallback_date(rest, base, month_first=month_first)
+    if day is None:
+        return None
     if weekday is not None and day.weekday() != weekday:
         raise WhenError(
             f"{fmt_day(day, today)} is a {DAY_NAMES_LONG[day.weekday()]}, "
@@ -128,37 +158,10 @@ def _weekday(weekday: int, qualifier: str | None, today: date) -> Day:
     return Day(today + timedelta(days=(weekday - today.weekday()) % 7), roll_days=7)
 
 
-def _absolute_date(rest: str, today: date, *, month_first: bool) -> date | None:
-    """An absolute date ("dec 5", "5 dec 2027", "2026-12-05", "12/5") through dateparser.
-
-    Without a year the next occurrence wins, today included: dateparser treats its base day
-    as past, so the base is yesterday. With a year, no preference, so a past year stays past.
-    """
-    if not re.search(r"\d", rest):
-        return None
-    groups = re.findall(r"\d+", rest)
-    explicit_year = len(groups) >= (2 if _MONTH_WORD.search(rest) else 3) or "'" in rest
-    base = today - timedelta(days=1)
-    for order in (month_first, not month_first):
-        found = dateparser_date(rest, base=base, month_first=order, explicit_year=explicit_year)
-        if found is not None:
-            return found
-    return None
-
-
-def dateparser_date(
-    text: str, *, base: date, month_first: bool, explicit_year: bool
-) -> date | None:
-    """Call dateparser for an absolute date only (no relative phrases, no clock times)."""
-    settings: dict[str, Any] = {
-        "RELATIVE_BASE": datetime.combine(base, time()),
-        "PREFER_DATES_FROM": "current_period" if explicit_year else "future",
-        "REQUIRE_PARTS": ["day", "month"],
-        "DATE_ORDER": "MDY" if month_first else "DMY",
-        "PARSERS": ["absolute-time", "custom-formats"],
-        "RETURN_AS_TIMEZONE_AWARE": False,
-    }
-    found = dateparser.parse(text, languages=["en"], settings=settings)
-    if found is None or found.time() != time():
-        return None  # a time slipped through: not a plain date, so not ours to guess
-    return found.date()
+def lone_numbers(rest: str) -> list[tuple[str, str]]:
+    """Each lone number in `rest` (last first) with the rest without it: maybe an hour."""
+    found = []
+    for m in reversed(list(_LONE_NUMBER.finditer(rest))):
+        without = re.sub(r"\s+", " ", rest[: m.start()] + " " + rest[m.end() :]).strip()
+        found.append((m.group(1), without))
+    return found

@@ -41,9 +41,11 @@ def day_label(day: date, today: date) -> str:
 
 
 def fmt_minutes(minutes: int) -> str:
-    """ "3pm", "2:30pm", "12am" at midnight; 1440 reads as "midnight"."""
+    """ "3pm", "2:30pm", "noon", "12am" at midnight; 1440 reads as "midnight"."""
     if minutes == MINUTES_PER_DAY:
         return "midnight"
+    if minutes == 12 * 60:
+        return "noon"
     hour, minute = divmod(minutes, 60)
     meridiem = "am" if hour < 12 else "pm"
     hour12 = hour % 12 or 12
