@@ -34,6 +34,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -396,7 +397,16 @@ def logging_cost() -> float:
     return took
 
 
-async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse.Namespace) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(
+    floor: str, bot: str, slack_url: str, pids: dict[str, int], args: argparse.Namespace
+) -> None:
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
@@ -436,12 +446,14 @@ async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse
                 await asyncio.sleep(1)
             for who, base in (("floor", floor), ("calbot", bot)) if "hook" in rows else ():
                 url = f"{base}/calcom/webhooks/{TOKEN}"
+                used = cpu_seconds(pids[who])
                 rate = await webhook_max(session, url, args.deliveries, hook)
+                cpu = (cpu_seconds(pids[who]) - used) / args.deliveries * 1e6
                 hook += args.deliveries
                 paced = await webhook_paced(session, url, args.rate, args.seconds, hook)
                 hook += int(args.rate * args.seconds)
-                keep("hook", who, {"rate": rate, "p99": paced})
-        report(results, args, rss_mb(pid))
+                keep("hook", who, {"rate": rate, "p99": paced, "cpu": cpu})
+        report(results, args, rss_mb(pids["calbot"]))
 
 
 def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, rss: float) -> None:
@@ -472,6 +484,11 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
         print(
             f"| webhook endpoint, max deliveries/s | {floor_hook:,.0f} | {bot_hook:,.0f} | "
             f"{bot_hook / floor_hook:.2f}× |"
+        )
+        floor_cpu, bot_cpu = med("hook", "floor", "cpu"), med("hook", "calbot", "cpu")
+        print(
+            f"| webhook endpoint, server CPU per delivery at the max | {floor_cpu:.0f} µs | "
+            f"{bot_cpu:.0f} µs | {floor_cpu / bot_cpu:.2f}× |"
         )
         floor_p99, bot_p99 = med("hook", "floor", "p99"), med("hook", "calbot", "p99")
         print(
@@ -552,7 +569,7 @@ def main() -> None:
                 f"http://127.0.0.1:{floor_port}",
                 f"http://127.0.0.1:{bot_port}",
                 slack_url,
-                bot.pid,
+                {"floor": children[2].pid, "calbot": bot.pid},
                 args,
             )
         )
@@ -562,6 +579,7 @@ def main() -> None:
         for child in children:
             child.terminate()
             child.join(timeout=5)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def seed_links(database: str, connections: list[str]) -> None:
