@@ -114,6 +114,7 @@ class BookingEvent:
     previous_end: datetime | None = None
     needs_confirmation: bool = False  # the host must confirm or decline
     no_shows: tuple[str, ...] = ()
+    no_show_cleared: tuple[str, ...] = ()  # no-show marks removed
 
 
 # --- App Home -----------------------------------------------------------------------------
@@ -146,6 +147,7 @@ class Intent:
     when_text: str = ""  # what they asked for, kept for after they choose a type
     guest_name: str | None = None  # the attendee when the caller is the host
     guest_email: str | None = None
+    guest_tz: str | None = None  # a Slack guest's own zone (`with @dana`), for the booking
     reschedule_uid: str | None = None  # set when picking a new time for a booking
     # `/cal find`: the teammates everyone's common times are for (Slack user ids); the
     # caller hosts, on their own event type

@@ -30,7 +30,7 @@ from bot.config import Settings
 from bot.pacing import Pacer
 from bot.slackweb import web_client
 from bot.store import Store
-from bot.store.installations import installation_store
+from bot.store.installations import enterprise_of, installation_store
 
 log = logging.getLogger("calbot")
 
@@ -142,7 +142,8 @@ class Runtime:
         """
         token = self.settings.slack_bot_token
         if self.installations is not None:
-            bot = self.installations.find_bot(enterprise_id=None, team_id=team_id)
+            enterprise = enterprise_of(self.installations, team_id)  # Grid: the org's id
+            bot = self.installations.find_bot(enterprise_id=enterprise, team_id=team_id)
             if bot is None:
                 raise NotInstalled(team_id)
             token = bot.bot_token
@@ -164,10 +165,12 @@ class Runtime:
             self._slack_sessions[key] = session
         return session
 
-    def forget_installation(self, team_id: str) -> None:
-        """Drop the team's installation (multi-workspace mode) and its cached client."""
+    def forget_installation(self, team_id: str, enterprise_id: str | None = None) -> None:
+        """Drop the team's installation (multi-workspace mode) and its cached client;
+        in Enterprise Grid, under the org the installation was stored with."""
         if self.installations is not None:
-            self.installations.delete_all(enterprise_id=None, team_id=team_id)
+            enterprise = enterprise_id or enterprise_of(self.installations, team_id)
+            self.installations.delete_all(enterprise_id=enterprise, team_id=team_id)
         self._slack_clients.pop(team_id, None)
 
     @property

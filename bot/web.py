@@ -24,6 +24,7 @@ from bot.notify.reminder_deliveries import or_else
 from bot.notify.worker import Notifier
 from bot.routines.worker import Scheduler
 from bot.runtime import Runtime
+from bot.slack import shape, signing
 from bot.slack.app import build_app
 from bot.slack.install import INSTALL_PATH, REDIRECT_PATH
 
@@ -36,8 +37,24 @@ def create_app(rt: Runtime) -> Starlette:
     notifier = Notifier(rt)
     scheduler = Scheduler(rt)  # the daily agenda and reminders (bot/routines/)
 
-    async def slack_events(request: Request) -> Response:
+    async def slack_oauth(request: Request) -> Response:
         return await slack_handler.handle(request)
+
+    async def slack_events(request: Request) -> Response:
+        """Slack's POSTs: verified and shape-checked here (bot/slack/signing.py, shape.py)
+        before Bolt reads a byte of them."""
+        secret = rt.settings.slack_signing_secret
+        body = await request.body()
+        if not signing.verified(secret, request.headers, body):
+            return JSONResponse({"error": "invalid request"}, status_code=401)
+        if odd := shape.odd(body, request.headers.get("content-type")):
+            log.warning("odd Slack payload acked and ignored: %s is not as Slack sends it", odd)
+            return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
+        try:
+            return await slack_handler.handle(request)
+        except Exception as error:  # Bolt could not read a signed payload (wrong types)
+            log.warning("unreadable Slack payload ignored: %s", type(error).__name__)
+            return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
 
     # a reminder webhook's token is answered there, any other by the subscriptions' endpoint
     calcom_webhooks = or_else(rt, webhook_route(rt, notifier.wake))
@@ -71,8 +88,8 @@ def create_app(rt: Runtime) -> Starlette:
             Route("/slack/events", slack_events, methods=["POST"]),
             *(
                 [
-                    Route(INSTALL_PATH, slack_events, methods=["GET"]),
-                    Route(REDIRECT_PATH, slack_events, methods=["GET"]),
+                    Route(INSTALL_PATH, slack_oauth, methods=["GET"]),
+                    Route(REDIRECT_PATH, slack_oauth, methods=["GET"]),
                 ]
                 if rt.settings.oauth
                 else []

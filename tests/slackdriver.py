@@ -86,7 +86,8 @@ class SlackDriver:
         message: dict[str, Any] | None = None,
         channel: str = "C1",
     ) -> Sent:
-        """Press a button on a message (ephemeral, as the bot's replies are)."""
+        """Press a button on a message: ephemeral, as the bot's replies are, unless
+        `message` (one the bot posted, with its `ts`) is given."""
         response_url = self.slack.new_response_url(channel=channel, user_id=user)
         action: dict[str, Any] = {
             "action_id": action_id,
@@ -103,9 +104,9 @@ class SlackDriver:
             "api_app_id": "A111",
             "container": {
                 "type": "message",
-                "message_ts": "111.222",
+                "message_ts": (message or {}).get("ts", "111.222"),
                 "channel_id": channel,
-                "is_ephemeral": True,
+                "is_ephemeral": message is None or "ts" not in message,
             },
             "trigger_id": self.slack.new_trigger_id(user_id=user),
             "team": {"id": self.team_id, "domain": "acme"},
@@ -229,7 +230,10 @@ def ack_message(response: Any) -> dict[str, Any] | None:
     """The message an ack carries (Slack shows it to the person at once), if any."""
     if not response.content.strip():
         return None
-    body = response.json()
+    try:
+        body = response.json()
+    except ValueError:
+        return None  # a plain-text answer (an error page), no message
     if not isinstance(body, dict) or not ("text" in body or "blocks" in body):
         return None  # a view_submission's response_action, an options list...
     return body

@@ -61,6 +61,9 @@ METHOD_SCOPES: dict[str, frozenset[str]] = {
     "views.push": frozenset(),
     "views.update": frozenset(),
     "views.publish": frozenset(),
+    # optional: bot/notify/once.py reads history only to avoid a double post, and works on
+    # (Slack answers missing_scope) where a workspace did not grant it; never asked for
+    "conversations.history": frozenset(),
     "chat.unfurl": frozenset({"links:write"}),
 }
 # Events need scopes too (Slack's event pages list them).

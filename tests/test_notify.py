@@ -439,7 +439,7 @@ def test_the_host_declines_a_request_with_a_reason(
     booking, message = _request(bot, calcom, slack, sam, "D1", 16)
     ref = _button_value(message, "notify_decline")
     home_publishes(slack, 1)  # subscribing published the Home once
-    bot.slack.click("notify_decline", value=ref, channel="D1")
+    bot.slack.click("notify_decline", value=ref, channel="D1", message=message)
     [opened] = slack.wait_for("views.open", lambda c: c.ok)
     view = opened.response["view"]
     assert view["callback_id"] == "decline_reason"
@@ -449,6 +449,23 @@ def test_the_host_declines_a_request_with_a_reason(
     assert stored["status"] == "rejected" and stored["rejectionReason"] == "Fully booked"
     assert "Declined by <@U1>: Fully booked" in text_of(slack.messages["D1"][0])
     home_publishes(slack, 2)  # the host's Home no longer shows the request
+
+
+def test_a_confirm_faster_than_the_worker_s_record_updates_the_pressed_message(
+    bot: NotifyBot, calcom: CalcomEmulator, slack: SlackEmulator, sam: Any, sales: str
+) -> None:
+    """The post is in the channel before the worker stores its ts: a quick click must
+    still turn the request's buttons into the decision, on the message pressed."""
+    subscribe(bot, f"<#{sales}|sales>")
+    booking, message = _request(bot, calcom, slack, sam, sales, 15)
+    bot.settled.wait(1, "sent")
+    bot.rt.store.db.execute("update outbox set channel = null, message_ts = null")
+    ref = _button_value(message, "notify_confirm")
+    bot.slack.click("notify_confirm", value=ref, user="U1", channel=sales, message=message)
+    [update] = slack.wait_for("chat.update", lambda c: c.ok)
+    assert update.args["ts"] == message["ts"]
+    assert calcom.bookings[booking["uid"]]["status"] == "accepted"
+    assert "Confirmed by <@U1>" in text_of(slack.messages[sales][0])
 
 
 # --- reschedules and Cal.com's quirks --------------------------------------------------------

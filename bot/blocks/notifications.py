@@ -28,13 +28,26 @@ LEADS: dict[str, tuple[str, str]] = {
     "requested": (":raised_hand:", "Booking request"),
     "rejected": (":no_entry_sign:", "Declined"),
     "no_show": (":ghost:", "No-show"),
+    "no_show_cleared": (":ballot_box_with_check:", "No-show mark removed"),
 }
+
+# kinds whose booking no longer happens at the time shown: no Join button
+NO_JOIN = frozenset({"cancelled", "rejected", "reschedule_asked", "no_show", "no_show_cleared"})
 
 # Slack errors that stop a subscription until someone acts, as the owner is told about them
 BROKEN_REASONS: dict[str, str] = {
     "channel_not_found": "that channel no longer exists, or it is private and I'm not in it",
     "not_in_channel": "I'm not a member of that channel any more",
     "is_archived": "that channel is archived",
+}
+
+
+# who acted, as Cal.com names them (an email), on the kinds that say it
+BY_VERB: dict[str, str] = {
+    "cancelled": "Cancelled",
+    "reschedule_asked": "Asked",
+    "rescheduled": "Rescheduled",
+    "rejected": "Declined",
 }
 
 
@@ -87,12 +100,16 @@ def _details(event: BookingEvent, host_user_id: str | None) -> list[str]:
         lines.append("The host asked for a new time; the guest picks one.")
     if event.kind == "no_show" and event.no_shows:
         lines.append(f"Marked as no-show: {', '.join(event.no_shows)}")
+    if event.no_show_cleared:
+        lines.append(f"No longer marked as no-show: {', '.join(event.no_show_cleared)}")
     if event.location and not event.join_url:
         lines.append(f":round_pushpin: {event.location}")
     elif event.location:
         lines.append(f"Where: {event.location}")
     if event.reason:
         lines.append(f"Reason: {event.reason}")
+    if event.by and event.kind in BY_VERB:
+        lines.append(f"{BY_VERB[event.kind]} by {event.by}")
     if event.needs_confirmation:
         who = f"<@{host_user_id}>" if host_user_id else "the host"
         lines.append(f"Waiting for {who} to confirm.")
@@ -115,7 +132,7 @@ def booking_message(
     blocks = [section(f"{head}\n{when}" if when else head)]
     blocks.append(section("\n".join(_details(event, host_user_id))))
     buttons = []
-    if event.join_url and event.kind not in ("cancelled", "rejected", "no_show"):
+    if event.join_url and event.kind not in NO_JOIN:
         buttons.append(button("Join", Action.JOIN_MEETING, url=event.join_url))
     if event.needs_confirmation and ref is not None:
         value = str(ref)
@@ -124,6 +141,21 @@ def booking_message(
     if buttons:
         blocks.append(actions(*buttons, block_id=Block.NOTIFY_ACTIONS))
     return message(summary_text(event), blocks)
+
+
+def moved_message(cancelled: BookingEvent, rescheduled: BookingEvent) -> dict[str, Any]:
+    """A "Cancelled" post corrected once the reschedule it was half of arrived late."""
+    moved = BookingEvent(
+        **{
+            **rescheduled.__dict__,
+            "previous_start": rescheduled.previous_start or cancelled.start,
+            "needs_confirmation": False,
+        }
+    )
+    original = booking_message(moved)
+    blocks = [b for b in original["blocks"] if b.get("block_id") != Block.NOTIFY_ACTIONS]
+    blocks.append(context(":information_source: Moved to a new time, not cancelled."))
+    return message(original["text"], blocks)
 
 
 def decided_message(

@@ -189,7 +189,7 @@ def _scalar(element: dict[str, Any]) -> str | None:
         if element.get(key) is not None:
             return str(element[key])
     chosen = element.get("selected_option")
-    return str(chosen["value"]) if isinstance(chosen, dict) else None
+    return str(chosen["value"]) if isinstance(chosen, dict) and "value" in chosen else None
 
 
 def picked(view: dict[str, Any], block_id: str, action_id: str | None = None) -> str | None:
@@ -238,7 +238,7 @@ def initial_of(view: dict[str, Any], block_id: str) -> str | None:
         if element.get(key) is not None:
             return str(element[key])
     chosen = element.get("initial_option")
-    return str(chosen["value"]) if isinstance(chosen, dict) else None
+    return str(chosen["value"]) if isinstance(chosen, dict) and "value" in chosen else None
 
 
 def initial_many(view: dict[str, Any], block_id: str) -> list[str]:

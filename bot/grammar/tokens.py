@@ -32,6 +32,8 @@ def length_of(type_query: str | None) -> int | None:
     m = _LENGTH.match(type_query.strip().lower())
     if m is None or not (m.group("hours") or m.group("minutes")):
         return None
+    if max(len(m.group("hours") or ""), len(m.group("minutes") or "")) > 6:
+        return None  # `/cal 1000…0`: 309 digits overflow a float, and no meeting is that long
     total = float(m.group("hours") or 0) * 60 + int(m.group("minutes") or 0)
     if total <= 0 or total != int(total):
         return None

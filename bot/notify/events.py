@@ -94,6 +94,8 @@ def parse_envelope(body: bytes) -> dict[str, Any]:
         envelope = json.loads(body.decode("utf-8"))
     except (ValueError, UnicodeDecodeError):
         raise Malformed("not JSON") from None
+    except RecursionError:  # `[[[[...` a hundred thousand deep: no delivery is like that
+        raise Malformed("JSON nested too deeply") from None
     if not isinstance(envelope, dict):
         raise Malformed("not a JSON object")
     if not isinstance(envelope.get("triggerEvent"), str) or not envelope["triggerEvent"]:
@@ -109,12 +111,24 @@ def read_delivery(body: bytes) -> Key:
     payload = envelope["payload"]
     uid = _text(payload.get("uid")) or _text(payload.get("bookingUid"))
     start = parse_datetime(payload.get("startTime"))
+    what = str(int(start.timestamp())) if start else _text(payload.get("startTime")) or ""
+    if envelope["triggerEvent"] == "BOOKING_NO_SHOW_UPDATED":
+        what = _no_show_marks(payload)  # no start: two updates differ by what they mark
     return Key(
         trigger=envelope["triggerEvent"],
         booking_uid=uid,
-        start=str(int(start.timestamp())) if start else _text(payload.get("startTime")) or "",
+        start=what,
         rescheduled_from=_rescheduled_from(payload),
     )
+
+
+def _no_show_marks(payload: dict[str, Any]) -> str:
+    """A no-show update's identity: each attendee's email and mark, in a stable order."""
+    marks = sorted(
+        f"{_text(a.get('email')) or _text(a.get('name')) or '?'}={a.get('noShow') is True}"
+        for a in _dicts(payload.get("attendees"))
+    )
+    return "no-show:" + ",".join(marks)
 
 
 def normalise(envelope: dict[str, Any]) -> BookingEvent:
@@ -129,7 +143,7 @@ def normalise(envelope: dict[str, Any]) -> BookingEvent:
     if length is None and start and end:
         length = int((end - start).total_seconds() // 60)
     location, join_url = _where(p)
-    attendees = tuple(_person(a) for a in p.get("attendees") or [] if isinstance(a, dict))
+    attendees = tuple(_person(a) for a in _dicts(p.get("attendees")))
     return BookingEvent(
         kind=kind,
         trigger=trigger,
@@ -144,19 +158,34 @@ def normalise(envelope: dict[str, Any]) -> BookingEvent:
         join_url=join_url,
         reason=_text(p.get("cancellationReason"))
         or _text(p.get("rejectionReason"))
-        or _text(p.get("reschedulingReason")),
-        by=_text(p.get("cancelledBy")) or _text(p.get("rescheduledBy")),
+        or _reschedule_reason(p),
+        by=_text(p.get("rescheduledBy") if kind == "rescheduled" else p.get("cancelledBy"))
+        or _text(p.get("cancelledBy"))
+        or _text(p.get("rescheduledBy")),
         previous_start=previous_start,
         previous_end=parse_datetime(p.get("rescheduleEndTime")),
         needs_confirmation=trigger == "BOOKING_REQUESTED",
-        no_shows=tuple(
-            _person(a).label
-            for a in p.get("attendees") or []
-            if isinstance(a, dict) and a.get("noShow")
-        )
-        if kind == "no_show"
-        else (),
+        no_shows=_marked(p, True) if kind in NO_SHOW_KINDS else (),
+        no_show_cleared=_marked(p, False) if kind in NO_SHOW_KINDS else (),
     )
+
+
+NO_SHOW_KINDS = ("no_show", "no_show_cleared")
+
+
+def _marked(p: dict[str, Any], no_show: bool) -> tuple[str, ...]:
+    """Who this no-show update marks (`no_show` True) or unmarks (False)."""
+    return tuple(_person(a).label for a in _dicts(p.get("attendees")) if a.get("noShow") is no_show)
+
+
+def _reschedule_reason(p: dict[str, Any]) -> str | None:
+    """Cal.com puts the booker's reason in the booking form's answers
+    (`responses.rescheduleReason.value`); API v2 reschedules say `reschedulingReason`."""
+    responses = p.get("responses") if isinstance(p.get("responses"), dict) else {}
+    answer = responses.get("rescheduleReason")
+    if isinstance(answer, dict):
+        answer = answer.get("value")
+    return _text(answer) or _text(p.get("reschedulingReason")) or _text(p.get("rescheduleReason"))
 
 
 def wanted(event: BookingEvent, triggers: Iterable[str]) -> bool:
@@ -164,7 +193,7 @@ def wanted(event: BookingEvent, triggers: Iterable[str]) -> bool:
     chosen = set(triggers)
     if event.kind == "moved":
         return False
-    if event.kind == "no_show":
+    if event.kind in NO_SHOW_KINDS:
         return chosen >= set(ALL_TRIGGERS)
     if event.needs_confirmation and "requested" in chosen:
         return True  # the host has to act, whether it is a new booking or a new time
@@ -188,8 +217,8 @@ def _kind(trigger: str, p: dict[str, Any], is_reschedule: bool) -> str:
         return "cancelled"
     if trigger == "BOOKING_REJECTED":
         return "rejected"
-    if trigger == "BOOKING_NO_SHOW_UPDATED":
-        return "no_show"
+    if trigger == "BOOKING_NO_SHOW_UPDATED":  # noShow false on every one: a mark removed
+        return "no_show" if _marked(p, True) or not _marked(p, False) else "no_show_cleared"
     return "other"
 
 
@@ -213,10 +242,10 @@ def _where(p: dict[str, Any]) -> tuple[str | None, str | None]:
     """(a place to show, a link to join) from the payload's location and video data."""
     metadata = p.get("metadata") if isinstance(p.get("metadata"), dict) else {}
     video = p.get("videoCallData") if isinstance(p.get("videoCallData"), dict) else {}
-    url = _text(metadata.get("videoCallUrl")) or _text(video.get("url"))
+    url = _web_url(metadata.get("videoCallUrl")) or _web_url(video.get("url"))
     location = _text(p.get("location"))
     if location and location.startswith(("https://", "http://")):
-        return None, url or location
+        return None, url or _web_url(location)
     if location and location.startswith("integrations:"):
         app = location.removeprefix("integrations:")
         return _APPS.get(app, app.replace("_", " ").title()), url
@@ -228,6 +257,20 @@ def _person(data: dict[str, Any]) -> Person:
     if not name:
         name = " ".join(filter(None, (_text(data.get("firstName")), _text(data.get("lastName")))))
     return Person(name or None, _text(data.get("email")), _text(data.get("timeZone")))
+
+
+def _web_url(value: Any) -> str | None:
+    """A link a Join button may carry: http(s), and within Slack's 3000 characters."""
+    url = _text(value)
+    if url and url.startswith(("https://", "http://")) and len(url) <= 3000 and " " not in url:
+        return url
+    return None
+
+
+def _dicts(value: Any) -> list[dict[str, Any]]:
+    """The objects of a list a payload should carry; [] for a list that is not one
+    (a signed body may still say `"attendees": 5`: render the rest, lose nothing)."""
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
 
 
 def _text(value: Any) -> str | None:

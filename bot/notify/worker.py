@@ -40,7 +40,7 @@ from slack_sdk.errors import SlackApiError
 from bot import logs
 from bot.blocks import notifications
 from bot.models import Subscription
-from bot.notify import events
+from bot.notify import events, lookup, once, ordering
 from bot.notify.lanes import Lanes
 from bot.runtime import Runtime
 from bot.store import notifications as tables
@@ -240,14 +240,24 @@ class Notifier:
             if self._now() < row.received_at + CANCEL_GRACE:
                 tables.release(db, row.id, until=row.received_at + CANCEL_GRACE)
                 return "held"
+        if stale := ordering.superseded(db, sub.token, row.id, event):  # a later fact won
+            tables.finish(db, row.id, "skipped", stale)
+            return "skipped"
+        event = await lookup.complete(self.rt, sub, event)  # a no-show names no booking
+        if posted := await once.earlier_post(self.rt, sub, row):  # Slack took it before a crash
+            tables.mark_sent(db, row.id, posted[0], posted[1], self._now())
+            return "sent"
         payload = notifications.booking_message(event, ref=row.id, host_user_id=sub.user_id)
-        outcome = await self._post(sub.team_id, sub.target, payload)
+        outcome = await self._post(
+            sub.team_id, sub.target, {**payload, "metadata": once.marker(row)}
+        )
         now = self._now()
         if outcome.ts:
             tables.mark_sent(db, row.id, outcome.channel or sub.target, outcome.ts, now)
             if sub.broken:
                 tables.mark_working(db, sub.id)
             log.info("row %s posted (%s %s)", row.id, event.kind, event.uid)
+            await ordering.correct_earlier(self.rt, sub, event, row.rescheduled_from)
             return "sent"
         if outcome.retry and now - row.received_at < RETRY_WINDOW:
             delay = outcome.delay if outcome.delay is not None else backoff(row.attempts)

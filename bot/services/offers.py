@@ -119,6 +119,7 @@ async def start(
     one_click: bool = True,
     guest_name: str | None = None,
     guest_email: str | None = None,
+    guest_tz: str | None = None,
     participants: tuple[str, ...] = (),
 ) -> Started:
     """Resolve the host and the event type, then find free times for the phrase (common
@@ -133,6 +134,7 @@ async def start(
         when_text=when_text,
         guest_name=guest_name,
         guest_email=guest_email,
+        guest_tz=guest_tz,
         participants=participants,
     )
     try:
@@ -274,7 +276,7 @@ async def _attendee(
             raise NoEmail()
         return you
     email = intent.guest_email or ""
-    return Attendee(intent.guest_name or email, email, intent.tz)
+    return Attendee(intent.guest_name or email, email, intent.guest_tz or intent.tz)
 
 
 async def _resolve(rt: Runtime, intent: Intent) -> tuple[Link, EventType]:

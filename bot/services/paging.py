@@ -39,7 +39,7 @@ class Cursor:
     def decode(text: str, tz: str) -> Cursor | None:
         """A cursor from a button's value; None when it was tampered with."""
         parts = text.split(".")
-        if len(parts) != 3 or not all(p.isdigit() and len(p) <= 12 for p in parts):
+        if len(parts) != 3 or not all(p.isascii() and p.isdigit() and len(p) <= 12 for p in parts):
             return None
         zone = ZoneInfo(tz)
         anchor, end, at = (datetime.fromtimestamp(int(p), UTC).astimezone(zone) for p in parts)

@@ -59,6 +59,8 @@ async def on_user_change(turn: Turn, body: dict[str, Any]) -> None:
     """Slack sends the whole user object; only a changed `tz` of someone with a routine
     matters (one indexed read for everyone else)."""
     user = (body.get("event") or {}).get("user") or {}
+    if not isinstance(user, dict):
+        return  # Slack sends the user object; an id alone says no zone
     tz, user_id = user.get("tz"), user.get("id")
     if isinstance(tz, str) and tz and isinstance(user_id, str):
         team_id = user.get("team_id") or turn.caller.team_id

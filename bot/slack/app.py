@@ -21,6 +21,7 @@ from bot.slack import (
     modals,
     notify,
     requestlog,
+    shape,
     shortcuts,
     unfurl,
 )
@@ -47,6 +48,7 @@ def build_app(rt: Runtime) -> AsyncApp:
         logger=bolt_logger(),  # drops Bolt's "`token` will be unused" warning (bot/logs.py)
         **install.bolt_options(rt, client),
     )
+    shape.register(app)  # before anything reads the payload
     requestlog.register(app)
     errors.register(app, rt)
     events.register(app, rt)

@@ -24,6 +24,7 @@ from bot.services.offers import AskGuest
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
 from bot.slack.people import person
+from bot.slack.values import number
 
 # --- commands ---------------------------------------------------------------------------
 
@@ -44,10 +45,10 @@ async def show_slots(turn: Turn, command: grammar.Slots) -> None:
 
 
 async def book(turn: Turn, command: grammar.Book) -> None:
-    guest_name = guest_email = None
+    guest_name = guest_email = guest_tz = None
     if command.guest_user_id:
         invited = await person(turn.rt, turn.client, turn.caller.team_id, command.guest_user_id)
-        guest_name, guest_email = invited.name, invited.email
+        guest_name, guest_email, guest_tz = invited.name, invited.email, invited.tz
         if not guest_email:
             raise GuestHasNoEmail(command.guest_user_id)
     elif command.guest_email:
@@ -59,6 +60,7 @@ async def book(turn: Turn, command: grammar.Book) -> None:
         command.when_text,
         guest_name=guest_name,
         guest_email=guest_email,
+        guest_tz=guest_tz,
     )
 
 
@@ -71,6 +73,7 @@ async def start(
     one_click: bool = True,
     guest_name: str | None = None,
     guest_email: str | None = None,
+    guest_tz: str | None = None,
 ) -> None:
     """Times for the phrase in the caller's Slack zone, or a choice of types."""
     caller = turn.caller
@@ -86,6 +89,7 @@ async def start(
         one_click=one_click,
         guest_name=guest_name,
         guest_email=guest_email,
+        guest_tz=guest_tz,
     )
     await picker.show_started(turn, started)
 
@@ -109,21 +113,23 @@ async def on_page(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_choose_type(turn: Turn, body: dict[str, Any]) -> None:
-    intent_id, type_id = action_value(body).rsplit(":", 1)
+    intent_id, _, type_text = action_value(body).rpartition(":")
+    if (type_id := number(type_text)) is None:
+        return  # not a value calbot made
     caller = turn.caller
-    offered = await offers.choose_type(
-        turn.rt, caller.team_id, caller.user_id, intent_id, int(type_id)
-    )
+    offered = await offers.choose_type(turn.rt, caller.team_id, caller.user_id, intent_id, type_id)
     await picker.show_offer(turn, offered, replace=True)
 
 
 async def on_book_type(turn: Turn, body: dict[str, Any]) -> None:
     """ "Book" on `/cal types`: the next 7 days of that event type."""
-    host_id, type_id = action_value(body).split(":", 1)
+    host_id, _, type_text = action_value(body).partition(":")
+    if not re.fullmatch(r"[UW][A-Z0-9]{1,20}", host_id) or (type_id := number(type_text)) is None:
+        return  # not a value calbot made
     caller = turn.caller
     me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
     offered = await offers.book_type(
-        turn.rt, caller.team_id, caller.user_id, me.tz, host_id, int(type_id)
+        turn.rt, caller.team_id, caller.user_id, me.tz, host_id, type_id
     )
     await picker.show_offer(turn, offered)
 
@@ -132,12 +138,14 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
     """A slot button (value: intent id; action id carries the time) or the one-click offer."""
     pressed = action(body)
     if pressed["action_id"] == Action.BOOK_EXACT:
-        intent_id, epoch = pressed["value"].rsplit(":", 1)
+        intent_id, _, epoch_text = (pressed.get("value") or "").rpartition(":")
     else:
-        intent_id, epoch = pressed["value"], pressed["action_id"].rsplit(":", 1)[1]
+        intent_id, epoch_text = pressed.get("value") or "", pressed["action_id"].rpartition(":")[2]
+    if (epoch := number(epoch_text)) is None:
+        return  # not a value calbot made
     caller = turn.caller
     picked = await offers.pick(
-        turn.rt, caller.team_id, caller.user_id, intent_id, int(epoch), caller=_you(turn)
+        turn.rt, caller.team_id, caller.user_id, intent_id, epoch, caller=_you(turn)
     )
     if isinstance(picked, AskGuest):  # the trigger lives 3 s: only a database read came first
         await guest.ask(turn, body, picked.intent, picked.start)

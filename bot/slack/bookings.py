@@ -7,7 +7,6 @@ message; its value is a booking uid, and only the booking's host may act on it
 
 from __future__ import annotations
 
-import json
 import re
 from typing import Any
 
@@ -16,6 +15,7 @@ from slack_bolt.async_app import AsyncApp
 from bot import grammar
 from bot.blocks.bookings import STATUS_WORDS, booking_list, cancelled, listed_page
 from bot.blocks.small_modals import NEED_REASON, cancel_modal, submitted_value
+from bot.blocks.viewkit import meta_of
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import bookings, offers
@@ -85,18 +85,30 @@ async def on_reschedule(turn: Turn, body: dict[str, Any]) -> None:
 
 
 async def on_page(turn: Turn, body: dict[str, Any]) -> None:
-    status, skip = action_value(body).rsplit(":", 1)
+    status, _, skip = action_value(body).rpartition(":")
     if status in STATUS_WORDS and skip.isdigit():
         await show(turn, status, int(skip), replace=True)
 
 
+def _listing(value: Any) -> bool:
+    """Whether private_metadata's "list" is one calbot wrote: [status word, skip]."""
+    return (
+        isinstance(value, list)
+        and len(value) == 2
+        and value[0] in STATUS_WORDS
+        and isinstance(value[1], int)
+        and 0 <= value[1] < 10_000
+    )
+
+
 async def finish_cancel(turn: Turn, meta: dict[str, Any], reason: str) -> None:
-    caller = turn.caller
-    done = await bookings.cancel(turn.rt, caller.team_id, caller.user_id, str(meta["uid"]), reason)
+    caller, uid, listing = turn.caller, meta.get("uid"), meta.get("list")
+    if not isinstance(uid, str) or not uid:
+        return  # not the metadata of a modal calbot opened
+    done = await bookings.cancel(turn.rt, caller.team_id, caller.user_id, uid, reason)
     home.refresh_soon(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
-    if meta.get("list"):
-        status, skip = meta["list"]
-        await show(turn, status, skip, replace=True)
+    if _listing(listing):
+        await show(turn, listing[0], listing[1], replace=True)
     else:
         await turn.reply(cancelled(done, reason), replace=bool(meta.get("replace")))
 
@@ -125,6 +137,6 @@ def register(app: AsyncApp, rt: Runtime) -> None:
             await ack(response_action="errors", errors={Block.CANCEL_REASON: error})
             return
         await ack()
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = meta_of(view)
         turn = turn_for(rt, body, client, meta.get("url"))
         turn.spawn(finish_cancel(turn, meta, reason), name="cancel")

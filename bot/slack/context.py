@@ -18,6 +18,7 @@ from bot.blocks.progress import BUSY, interim_message, interim_text
 from bot.calcom.errors import OutOfTime
 from bot.runtime import Runtime
 from bot.slack.errors import guarded, report
+from bot.slack.urls import is_slack_response_url
 
 log = logging.getLogger("calbot.slack")
 
@@ -187,8 +188,9 @@ def responder(
 ) -> Respond:
     """How to answer someone: through a response URL when there is one (an ephemeral reply,
     able to replace the message clicked), else in a DM: the Home tab and modals opened
-    from it have no response URL, and an answer must still reach the person."""
-    if url:
+    from it have no response URL, and an answer must still reach the person.
+    A URL not on Slack's host (bot/slack/urls.py) is never used: the answer goes by DM."""
+    if url and is_slack_response_url(url, rt.settings.slack_api_url):
         session = rt.slack_session(caller.team_id)
         return Responder(AsyncWebhookClient(url, session=session), from_message=from_message)
 

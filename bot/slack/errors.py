@@ -12,6 +12,7 @@ from collections.abc import Awaitable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.errors import error_message, error_reply
@@ -19,8 +20,15 @@ from bot.calcom.errors import CalcomError
 from bot.logs import current_ref
 from bot.runtime import Runtime
 from bot.services.errors import ServiceError
+from bot.slack.urls import is_slack_response_url
 
 log = logging.getLogger("calbot.slack")
+
+
+def slack_error_code(error: SlackApiError) -> str:
+    response = error.response
+    code = response.get("error") if isinstance(response.data, dict) else None
+    return str(code or f"http_{response.status_code}")[:60]
 
 
 def reply_for(error: BaseException) -> dict[str, Any]:
@@ -29,6 +37,13 @@ def reply_for(error: BaseException) -> dict[str, Any]:
     if known is not None:
         return known
     ref = current_ref() or secrets.token_hex(4)  # the request's: it finds every line of it
+    if isinstance(error, SlackApiError) and error.response.status_code < 500:
+        # Slack refused a call for a reason it names (a stale trigger, an unknown user or
+        # channel): a log line says which. Slack failing (5xx) falls through: a traceback.
+        log.warning("Slack refused a call ref=%s: %s", ref, slack_error_code(error))
+        if slack_error_code(error) in ("expired_trigger_id", "invalid_trigger_id"):
+            return error_message("That took too long for Slack. Please try again.")
+        return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
     log.error("unexpected error ref=%s: %s", ref, type(error).__name__, exc_info=error)
     return error_message(f"Something went wrong (ref {ref}). Please try again in a moment.")
 
@@ -62,17 +77,25 @@ def register(app: AsyncApp, rt: Runtime) -> None:
 
 def _responder(rt: Runtime, body: dict[str, Any]) -> Any | None:
     """Where to tell the user: the request's response URL (a modal's first, as Bolt picks),
-    posted on the workspace's shared session. Bolt's own `respond` would open a new HTTP
-    session, and connection, for every error reply."""
-    urls = body.get("response_urls") or [{}]
-    url = body.get("response_url") or urls[0].get("response_url")
-    if not url:
+    only ever on Slack's host (bot/slack/urls.py), posted on the workspace's shared session.
+    Bolt's own `respond` would open a new HTTP session, and connection, for every reply."""
+    urls = body.get("response_urls")
+    first = urls[0] if isinstance(urls, list) and urls else None
+    url = body.get("response_url") or _field(first, "response_url")
+    if not is_slack_response_url(url, rt.settings.slack_api_url):
         return None
-    team = body.get("team") or {}
-    team_id = body.get("team_id") or team.get("id") or (body.get("user") or {}).get("team_id")
-    webhook = AsyncWebhookClient(url, session=rt.slack_session(team_id or ""))
+    team_id = (
+        body.get("team_id") or _field(body.get("team"), "id") or _field(body.get("user"), "team_id")
+    )
+    session = rt.slack_session(team_id if isinstance(team_id, str) else "")
+    webhook = AsyncWebhookClient(url, session=session)
 
     async def respond(**payload: Any) -> None:
         await webhook.send_dict(payload)
 
     return respond
+
+
+def _field(value: object, key: str) -> Any:
+    """`value[key]` when `value` is an object; None for anything odd a body may carry."""
+    return value.get(key) if isinstance(value, dict) else None

@@ -22,6 +22,8 @@ log = logging.getLogger("calbot.slack.events")
 
 async def on_app_uninstalled(turn: Turn, body: dict[str, Any]) -> None:
     await accounts.forget_team(turn.rt, turn.caller.team_id)
+    if isinstance(body.get("enterprise_id"), str):  # Grid: the row is keyed by the org too
+        turn.rt.forget_installation(turn.caller.team_id, enterprise_id=body["enterprise_id"])
 
 
 async def on_tokens_revoked(turn: Turn, body: dict[str, Any]) -> None:

@@ -7,13 +7,13 @@ its result replaces the picker through the original message's response URL.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.small_modals import BAD_EMAIL, NEED_NAME, guest_modal, submitted_value
+from bot.blocks.viewkit import meta_of
 from bot.calcom.models import Attendee
 from bot.grammar.tokens import looks_like_email
 from bot.ids import Block, View
@@ -22,6 +22,7 @@ from bot.runtime import Runtime
 from bot.services import offers
 from bot.slack import picker, views
 from bot.slack.context import Turn, turn_for
+from bot.slack.values import number
 
 
 async def ask(turn: Turn, body: dict[str, Any], intent: Intent, start: datetime) -> None:
@@ -49,9 +50,10 @@ def register(app: AsyncApp, rt: Runtime) -> None:
             await ack(response_action="errors", errors=errors)
             return
         await ack()
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = meta_of(view)
         turn = turn_for(rt, body, client, meta.get("url"))
-        turn.spawn(finish(turn, meta, name, email), name="guest")
+        if number(str(meta.get("start"))) is not None:  # else not metadata calbot wrote
+            turn.spawn(finish(turn, meta, name, email), name="guest")
 
 
 async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> None:
@@ -62,7 +64,7 @@ async def finish(turn: Turn, meta: dict[str, Any], name: str, email: str) -> Non
         caller.team_id,
         caller.user_id,
         str(meta.get("intent") or ""),
-        int(meta["start"]),
+        int(meta["start"]),  # checked by on_submit
         caller=_nobody,
         guest=(name, email),
     )

@@ -23,6 +23,7 @@ from bot.services import home as home_service
 from bot.services.errors import ServiceError
 from bot.slack.context import Turn, action_value, admitted, handoff
 from bot.slack.errors import guarded, reply_for
+from bot.slack.values import number
 
 log = logging.getLogger("calbot.home")
 DEFAULT_AT = routines.DEFAULT_AGENDA_MINUTE
@@ -74,8 +75,8 @@ async def on_notify_off(turn: Turn, body: dict[str, Any]) -> None:
     """Turn off one of your notification subscriptions (its webhook goes too)."""
     rt, caller = turn.rt, turn.caller
     link = await accounts.current_link(rt, caller.team_id, caller.user_id)
-    if action_value(body).isdigit():
-        await subscriptions.unsubscribe_one(rt, link, int(action_value(body)))
+    if (sub_id := number(action_value(body))) is not None:
+        await subscriptions.unsubscribe_one(rt, link, sub_id)
     await refresh(rt, turn.client, caller.team_id, caller.user_id)
 
 
@@ -85,7 +86,8 @@ def register(app: AsyncApp, rt: Runtime) -> None:
         if event.get("tab") != "home":
             return  # the Messages tab
         team_id = body.get("team_id") or ""
-        refresh_soon(rt, client, team_id, event["user"])
+        if isinstance(event.get("user"), str):
+            refresh_soon(rt, client, team_id, event["user"])
 
     @app.action(Action.OPEN_LINK)
     async def on_open_link(ack: Any) -> None:

@@ -38,6 +38,7 @@ from bot.services.settings import DuplicateSlug
 from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import reply_for
+from bot.slack.values import number
 
 Build = Callable[[], Awaitable[dict[str, Any]]]
 
@@ -57,8 +58,7 @@ async def open_filled(turn: Turn, title: str, build: Build) -> None:
 
 def _value(body: dict[str, Any]) -> int:
     """The event type id a button carries (0 when none)."""
-    value = action_value(body)
-    return int(value) if value.isdigit() else 0
+    return number(action_value(body)) or 0
 
 
 async def _link(turn: Turn) -> Any:
@@ -91,6 +91,8 @@ async def on_copy_link(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_delete_type(turn: Turn, body: dict[str, Any]) -> None:
     """Delete from the edit modal (the button asked to confirm); the modal says it's gone."""
+    if not body.get("view"):
+        return  # not from the edit modal: nothing to delete from
     views.claim(turn.rt, body["view"], turn.caller.team_id, turn.caller.user_id)
     link = await _link(turn)
     event_type = await event_types.by_id(turn.rt, link, _value(body))

@@ -49,6 +49,7 @@ from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import guarded, reply_for
 from bot.slack.people import SlackPerson, person
+from bot.slack.values import number
 
 
 async def open_booking(
@@ -143,7 +144,9 @@ def _claim(rt: Runtime, caller: Caller, view: dict[str, Any]) -> None:
 
 async def on_change(turn: Turn, body: dict[str, Any]) -> None:
     """Host, type or date changed: reload the options (a new host starts on its first type)."""
-    view = body["view"]
+    view = body.get("view")
+    if not view or not view.get("id"):
+        return  # not from a modal: nothing to reload
     _claim(turn.rt, turn.caller, view)
     gen, meta = views.begin(turn.rt, view)
     draft = Draft.from_meta(meta)
@@ -172,14 +175,16 @@ async def on_change(turn: Turn, body: dict[str, Any]) -> None:
 
 async def on_time(turn: Turn, body: dict[str, Any]) -> None:
     """A time was chosen: hold it, so the submission books it or fails fast."""
-    rt, view = turn.rt, body["view"]
+    rt, view = turn.rt, body.get("view")
+    if not view or not view.get("id"):
+        return  # not from a modal: nothing to hold
     _claim(rt, turn.caller, view)
     gen = views.generation(rt, view["id"])
     draft = Draft.from_meta(views.current_meta(rt, view))
-    value = picked(view, Block.BOOKING_TIME)
+    value = number(picked(view, Block.BOOKING_TIME))
     if not value:
         return
-    start = datetime.fromtimestamp(int(value), UTC).astimezone(ZoneInfo(draft.tz))
+    start = datetime.fromtimestamp(value, UTC).astimezone(ZoneInfo(draft.tz))
     if draft.held(start):
         return
     try:
@@ -300,8 +305,7 @@ async def open_from_command(turn: Turn, command: grammar.OpenModal) -> None:
 
 async def open_from_button(turn: Turn, body: dict[str, Any]) -> None:
     """App Home: "Book a meeting", or "Book" on one event type (its id is the value)."""
-    value = action_value(body)
-    event_type = int(value) if value.isdigit() else None
+    event_type = number(action_value(body))
     await open_booking(turn.rt, turn.client, turn.caller, event_type=event_type)
 
 

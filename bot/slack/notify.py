@@ -7,7 +7,6 @@ notifications themselves are posted by the worker (bot/notify/worker.py), not fr
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -17,6 +16,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from bot import grammar
 from bot.blocks import notifications as blocks
 from bot.blocks.small_modals import decline_modal, submitted_value
+from bot.blocks.viewkit import meta_of
 from bot.ids import Action, Block, View
 from bot.runtime import Runtime
 from bot.services import accounts, approvals, subscriptions
@@ -24,6 +24,7 @@ from bot.services.accounts import require_link
 from bot.services.errors import CannotPostThere, ChannelArchived
 from bot.slack import home, views
 from bot.slack.context import Handler, Turn, handoff, turn_for
+from bot.slack.values import number
 
 
 async def ensure_postable(client: AsyncWebClient, channel_id: str) -> None:
@@ -93,8 +94,7 @@ COMMANDS: dict[type, Handler] = {
 
 
 def _ref(body: dict[str, Any]) -> int:
-    value = (body.get("actions") or [{}])[0].get("value") or ""
-    return int(value) if value.isdigit() else 0
+    return number((body.get("actions") or [{}])[0].get("value")) or 0
 
 
 async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
@@ -105,23 +105,43 @@ async def on_turn_off(turn: Turn, body: dict[str, Any]) -> None:
     _refresh_home(turn)
 
 
+def _clicked(body: dict[str, Any]) -> tuple[str, str] | None:
+    """Where the pressed notification is (channel, ts), from Slack's signed payload."""
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if isinstance(channel, str) and isinstance(ts, str) and channel and ts:
+        return channel, ts
+    return None
+
+
 async def _show_decision(
-    turn: Turn, request: approvals.BookingRequest, *, confirmed: bool, reason: str | None = None
+    turn: Turn,
+    request: approvals.BookingRequest,
+    *,
+    confirmed: bool,
+    reason: str | None = None,
+    clicked: tuple[str, str] | None = None,
 ) -> None:
-    """Replace the request's buttons with what was decided, for the whole channel."""
+    """Replace the request's buttons with what was decided, for the whole channel.
+
+    Where the message is comes from the outbox row; a click can beat the worker's record
+    of it (the post is visible before its ts is stored), so the pressed message stands in.
+    """
     row = request.row
-    if row.channel and row.message_ts:
-        payload = blocks.decided_message(
-            request.event, confirmed=confirmed, by_user_id=turn.caller.user_id, reason=reason
-        )
-        await turn.client.chat_update(channel=row.channel, ts=row.message_ts, **payload)
+    where = (row.channel, row.message_ts) if row.channel and row.message_ts else clicked
+    if where is None:
+        return
+    payload = blocks.decided_message(
+        request.event, confirmed=confirmed, by_user_id=turn.caller.user_id, reason=reason
+    )
+    await turn.client.chat_update(channel=where[0], ts=where[1], **payload)
 
 
 async def on_confirm(turn: Turn, body: dict[str, Any]) -> None:
     caller = turn.caller
     request = await approvals.confirm(turn.rt, caller.team_id, caller.user_id, _ref(body))
     _refresh_home(turn)
-    await _show_decision(turn, request, confirmed=True)
+    await _show_decision(turn, request, confirmed=True, clicked=_clicked(body))
 
 
 async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
@@ -130,16 +150,20 @@ async def on_decline(turn: Turn, body: dict[str, Any]) -> None:
     ref = _ref(body)
     request = approvals.load(turn.rt, caller.team_id, caller.user_id, ref)
     meta = {"ref": ref, "url": caller.response_url, "owner": caller.user_id}
+    if clicked := _clicked(body):
+        meta["at"] = list(clicked)
     await turn.client.views_open(
         trigger_id=caller.trigger_id, view=decline_modal(request.event.title, meta)
     )
 
 
-async def finish_decline(turn: Turn, ref: int, reason: str) -> None:
+async def finish_decline(
+    turn: Turn, ref: int, reason: str, clicked: tuple[str, str] | None = None
+) -> None:
     caller = turn.caller
     request = await approvals.decline(turn.rt, caller.team_id, caller.user_id, ref, reason)
     _refresh_home(turn)
-    await _show_decision(turn, request, confirmed=False, reason=reason or None)
+    await _show_decision(turn, request, confirmed=False, reason=reason or None, clicked=clicked)
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
@@ -155,6 +179,14 @@ def register(app: AsyncApp, rt: Runtime) -> None:
             return
         await ack()
         reason = submitted_value(view, Block.DECLINE_REASON)
-        meta = json.loads(view.get("private_metadata") or "{}")
+        meta = meta_of(view)
         turn = turn_for(rt, body, client, meta.get("url"))
-        turn.spawn(finish_decline(turn, int(meta.get("ref") or 0), reason), name="decline")
+        ref = str(meta.get("ref") or "")
+        at = meta.get("at")
+        clicked = (
+            (at[0], at[1])
+            if isinstance(at, list) and len(at) == 2 and all(isinstance(x, str) for x in at)
+            else None
+        )
+        if ref.isdigit() and len(ref) <= 12:
+            turn.spawn(finish_decline(turn, int(ref), reason, clicked), name="decline")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.runtime import Runtime
+from bot.services.errors import ServiceError
 
 
 @dataclass(frozen=True)
@@ -19,7 +21,12 @@ class SlackPerson:
 
 async def person(rt: Runtime, client: AsyncWebClient, team_id: str, user_id: str) -> SlackPerson:
     async def load() -> SlackPerson:
-        response = await client.users_info(user=user_id)
+        try:
+            response = await client.users_info(user=user_id)
+        except SlackApiError as error:  # `<@U000NOPE|ghost>`: a mention of nobody here
+            if error.response.get("error") in ("user_not_found", "users_not_found"):
+                raise ServiceError(f"I can't find <@{user_id}> in this workspace.") from None
+            raise
         user = response["user"]
         profile = user.get("profile") or {}
         name = (

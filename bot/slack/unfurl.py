@@ -35,7 +35,9 @@ _VALUE = re.compile(r"^([UW][A-Z0-9]+):(\d+)(?::(\d+))?$")
 async def on_link_shared(turn: Turn, body: dict[str, Any]) -> None:
     event = body.get("event") or {}
     urls = [
-        str(link.get("url") or "") for link in event.get("links") or [] if isinstance(link, dict)
+        str(link.get("url") or "")
+        for link in (event.get("links") if isinstance(event.get("links"), list) else [])
+        if isinstance(link, dict)
     ]
     found = await service.cards(turn.rt, turn.caller.team_id, [u for u in urls if u])
     if not found:

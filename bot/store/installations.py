@@ -49,3 +49,19 @@ def oauth_tables_ddl() -> list[str]:
         finally:
             conn.close()
     return [row[0] for row in rows]
+
+
+def enterprise_of(store: SQLite3InstallationStore, team_id: str) -> str | None:
+    """The Enterprise Grid org a workspace's newest installation belongs to (None outside
+    Grid). slack_sdk keys installations by (enterprise, team), and work outside a request
+    (notifications, teammate DMs, forgetting a workspace) knows only the team: without
+    this, a Grid workspace's token is never found and its row is never deleted."""
+    if not team_id:
+        return None  # an org-wide install's rows have no team: never guess the org
+    with store.connect() as conn:
+        row = conn.execute(
+            "select enterprise_id from slack_bots where client_id = ? and team_id = ? "
+            "order by installed_at desc limit 1",
+            [store.client_id, team_id],
+        ).fetchone()
+    return (row[0] or None) if row else None

@@ -217,6 +217,7 @@ class SlackEmulator:
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.members": self._conversations_members,
+            "conversations.history": self._conversations_history,
             "views.open": self._views_open,
             "views.update": self._views_update,
             "views.push": self._views_push,
@@ -1054,6 +1055,40 @@ class SlackEmulator:
         return {
             "ok": True,
             "members": sorted(record["members"]),
+            "response_metadata": {"next_cursor": ""},
+        }
+
+    def _conversations_history(self, ctx: _Ctx) -> dict[str, Any]:
+        """Newest first. Needs the history scope of the conversation's kind (Slack answers
+        ``missing_scope`` with ``needed``/``provided``); message ``metadata`` only with
+        ``include_all_metadata``; ``oldest`` excludes earlier messages."""
+        assert ctx.team is not None
+        record = self._lookup_channel(ctx, ctx.args.get("channel"))
+        if record["is_im"]:
+            needed = "im:history"
+        else:
+            needed = "groups:history" if record["is_private"] else "channels:history"
+        if needed not in ctx.team["scopes"].split(","):
+            raise SlackError("missing_scope", needed=needed, provided=ctx.team["scopes"])
+        if not record["bot_is_member"]:
+            raise SlackError("not_in_channel")
+        try:
+            oldest = float(ctx.args.get("oldest") or 0)
+            limit = min(999, max(1, int(ctx.args.get("limit") or 100)))
+        except (TypeError, ValueError):
+            raise SlackError("invalid_arguments") from None
+        metadata = str(ctx.args.get("include_all_metadata")).lower() in ("true", "1")
+        found = [
+            m for m in reversed(self.messages.get(record["id"], [])) if float(m["ts"]) > oldest
+        ]
+        shown = [copy.deepcopy(m) for m in found[:limit]]
+        if not metadata:
+            for message in shown:
+                message.pop("metadata", None)
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": len(found) > limit,
             "response_metadata": {"next_cursor": ""},
         }
 
