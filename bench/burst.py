@@ -20,6 +20,7 @@ Then logging's cost per request, and calbot's RSS.
 
 Run: .venv/bin/python bench/burst.py [--rounds 2] [--help-burst 300] [--book-burst 500]
      [--calbot-loop asyncio]   (calbot on asyncio's loop instead of uvloop, to compare)
+     [--rows hook]             (only some rows: help, book, hook; comma-separated)
 Keep runs under a minute on a shared machine; the sizes are printed with the table.
 """
 
@@ -33,6 +34,7 @@ import json
 import logging
 import multiprocessing
 import os
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -395,7 +397,16 @@ def logging_cost() -> float:
     return took
 
 
-async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse.Namespace) -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time the process has used so far."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def measure(
+    floor: str, bot: str, slack_url: str, pids: dict[str, int], args: argparse.Namespace
+) -> None:
     connector = aiohttp.TCPConnector(limit=0)
     timeout = aiohttp.ClientTimeout(total=30)
     async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
@@ -418,8 +429,9 @@ async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse
         await burst(session, f"{bot}/slack/events", warm, 4)
         await asyncio.sleep(2)
         hook = 10_000_000
+        rows = set(args.rows.split(","))
         for _ in range(args.rounds):
-            for who, base in (("floor", floor), ("calbot", bot)):
+            for who, base in (("floor", floor), ("calbot", bot)) if "help" in rows else ():
                 bodies = [
                     command("help", f"U{n % args.users}", slack_url, 0)
                     for n in range(args.help_burst)
@@ -428,18 +440,20 @@ async def measure(floor: str, bot: str, slack_url: str, pid: int, args: argparse
                     session, f"{base}/slack/events", bodies, args.concurrency
                 )
                 keep("help", who, {"rate": rate, "p99": p99(lat)})
-            for who, base in (("floor", floor), ("calbot", bot)):
+            for who, base in (("floor", floor), ("calbot", bot)) if "book" in rows else ():
                 row = await book_row(session, base, slack_url, args, seq, who == "floor")
                 keep("book", who, row)
                 await asyncio.sleep(1)
-            for who, base in (("floor", floor), ("calbot", bot)):
+            for who, base in (("floor", floor), ("calbot", bot)) if "hook" in rows else ():
                 url = f"{base}/calcom/webhooks/{TOKEN}"
+                used = cpu_seconds(pids[who])
                 rate = await webhook_max(session, url, args.deliveries, hook)
+                cpu = (cpu_seconds(pids[who]) - used) / args.deliveries * 1e6
                 hook += args.deliveries
                 paced = await webhook_paced(session, url, args.rate, args.seconds, hook)
                 hook += int(args.rate * args.seconds)
-                keep("hook", who, {"rate": rate, "p99": paced})
-        report(results, args, rss_mb(pid))
+                keep("hook", who, {"rate": rate, "p99": paced, "cpu": cpu})
+        report(results, args, rss_mb(pids["calbot"]))
 
 
 def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, rss: float) -> None:
@@ -456,6 +470,8 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
     print(f"| c={c} | bare Bolt | calbot | ratio |")
     print("|---|---|---|---|")
     for row, name in (("help", "/cal help"), ("book", "/cal book")):
+        if row not in results:
+            continue
         size = args.help_burst if row == "help" else args.book_burst
         floor_rate, bot_rate = med(row, "floor", "rate"), med(row, "calbot", "rate")
         print(
@@ -463,24 +479,31 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
             f"{med(row, 'floor', 'p99'):.0f} ms | {bot_rate:,.0f} req/s, p99 "
             f"{med(row, 'calbot', 'p99'):.0f} ms | {bot_rate / floor_rate:.2f}× |"
         )
-    floor_hook, bot_hook = med("hook", "floor", "rate"), med("hook", "calbot", "rate")
-    print(
-        f"| webhook endpoint, max deliveries/s | {floor_hook:,.0f} | {bot_hook:,.0f} | "
-        f"{bot_hook / floor_hook:.2f}× |"
-    )
-    floor_p99, bot_p99 = med("hook", "floor", "p99"), med("hook", "calbot", "p99")
-    print(
-        f"| webhook p99 at {args.rate:.0f}/s | {floor_p99:.1f} ms | {bot_p99:.1f} ms | "
-        f"{bot_p99 / floor_p99:.2f}× |"
-    )
-    print("\n`/cal book` bursts, calbot, each round:")
-    for n, r in enumerate(results["book"]["calbot"], 1):
+    if "hook" in results:
+        floor_hook, bot_hook = med("hook", "floor", "rate"), med("hook", "calbot", "rate")
         print(
-            f"  round {n}: acks over 3 s {r['over3']}, busy (in the ack) {r['busy']}, "
-            f"picker {r['picker']}, errors {r['errors']}, unanswered after 10 s "
-            f"{r['unanswered']}, interim lines {r['interim']}; next request "
-            f"{'got its picker' if r['next_ok'] else 'FAILED'}"
+            f"| webhook endpoint, max deliveries/s | {floor_hook:,.0f} | {bot_hook:,.0f} | "
+            f"{bot_hook / floor_hook:.2f}× |"
         )
+        floor_cpu, bot_cpu = med("hook", "floor", "cpu"), med("hook", "calbot", "cpu")
+        print(
+            f"| webhook endpoint, server CPU per delivery at the max | {floor_cpu:.0f} µs | "
+            f"{bot_cpu:.0f} µs | {floor_cpu / bot_cpu:.2f}× |"
+        )
+        floor_p99, bot_p99 = med("hook", "floor", "p99"), med("hook", "calbot", "p99")
+        print(
+            f"| webhook p99 at {args.rate:.0f}/s | {floor_p99:.1f} ms | {bot_p99:.1f} ms | "
+            f"{bot_p99 / floor_p99:.2f}× |"
+        )
+    if "book" in results:
+        print("\n`/cal book` bursts, calbot, each round:")
+        for n, r in enumerate(results["book"]["calbot"], 1):
+            print(
+                f"  round {n}: acks over 3 s {r['over3']}, busy (in the ack) {r['busy']}, "
+                f"picker {r['picker']}, errors {r['errors']}, unanswered after 10 s "
+                f"{r['unanswered']}, interim lines {r['interim']}; next request "
+                f"{'got its picker' if r['next_ok'] else 'FAILED'}"
+            )
     print(f"\nlogging: {logging_cost():.1f} µs per request (two lines, text, redacted)")
     print(f"calbot RSS at the end: {rss:.1f} MB")
 
@@ -496,6 +519,7 @@ def main() -> None:
     parser.add_argument("--rate", type=float, default=100)
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--calbot-loop", choices=("uvloop", "asyncio"), default="uvloop")
+    parser.add_argument("--rows", default="help,book,hook", help="which rows: help,book,hook")
     args = parser.parse_args()
 
     work = tempfile.mkdtemp(prefix="calbot-burst-")
@@ -545,7 +569,7 @@ def main() -> None:
                 f"http://127.0.0.1:{floor_port}",
                 f"http://127.0.0.1:{bot_port}",
                 slack_url,
-                bot.pid,
+                {"floor": children[2].pid, "calbot": bot.pid},
                 args,
             )
         )
@@ -555,6 +579,7 @@ def main() -> None:
         for child in children:
             child.terminate()
             child.join(timeout=5)
+        shutil.rmtree(work, ignore_errors=True)
 
 
 def seed_links(database: str, connections: list[str]) -> None:

@@ -189,10 +189,20 @@ class SlackDriver:
         return self.interact(payload)
 
     def replies(self, sent: Sent, *, count: int = 1, timeout: float = 5) -> list[dict[str, Any]]:
-        """Wait for `count` answers to `sent`'s response URL; return them all.
+        """Wait for `count` answers to `sent`; return them all. A message in the ack itself
+        (a command answered without I/O, or "busy") is the first, as Slack shows it first;
+        the rest arrive on the response URL.
 
         Interim lines ("Looking up free times…", shown when an answer is slow, whatever the
         machine's load) are left out: see `interims` for those."""
+        acked = ack_message(sent.response)
+        if acked is not None:
+            if count == 1:
+                return [acked]
+            return [acked, *self._posted(sent, count - 1, timeout)]
+        return self._posted(sent, count, timeout)
+
+    def _posted(self, sent: Sent, count: int, timeout: float) -> list[dict[str, Any]]:
         url_id = sent.response_url.rsplit("/", 1)[1]
 
         def answer(c: Any) -> bool:
@@ -214,6 +224,19 @@ class SlackDriver:
     def reply(self, sent: Sent, *, timeout: float = 5) -> dict[str, Any]:
         """The bot's first reply to `sent`."""
         return self.replies(sent, timeout=timeout)[0]
+
+
+def ack_message(response: Any) -> dict[str, Any] | None:
+    """The message an ack carries (Slack shows it to the person at once), if any."""
+    if not response.content.strip():
+        return None
+    try:
+        body = response.json()
+    except ValueError:
+        return None  # a plain-text answer (an error page), no message
+    if not isinstance(body, dict) or not ("text" in body or "blocks" in body):
+        return None  # a view_submission's response_action, an options list...
+    return body
 
 
 def is_interim(payload: dict[str, Any]) -> bool:

@@ -177,8 +177,8 @@ def test_past_capacity_the_answer_is_busy_at_once(bot: Bot, calcom: CalcomEmulat
     assert refused.response.json()["text"] == BUSY
     assert refused.response.json()["response_type"] == "ephemeral"
 
-    # someone else is not held up by Sam
-    other = bot.slack.command("help", user="U2")
+    # someone else is not held up by Sam (a command that needs Cal.com, so it is admitted)
+    other = bot.slack.command("bookings", user="U2")
     assert not other.response.content
     assert BUSY not in text_of(bot.slack.reply(other))
 
@@ -186,8 +186,32 @@ def test_past_capacity_the_answer_is_busy_at_once(bot: Bot, calcom: CalcomEmulat
     calcom.close()  # releases the hanging request: Sam's first command ends
     bot.slack.reply(held, timeout=10)
     bot.settle()
-    again = bot.slack.command("help")
-    assert BUSY not in text_of(bot.slack.reply(again))
+    again = bot.slack.command("bookings")
+    assert not again.response.content and BUSY not in text_of(bot.slack.reply(again))
+
+
+def test_commands_needing_no_io_are_answered_in_the_ack_even_when_full(
+    bot: Bot, slack: SlackEmulator
+) -> None:
+    """Help, an unknown word and a parse error are answered in the ack itself: shown at
+    once, nothing posted to the response URL, no place taken in the queue."""
+    bot.rt.admission = Admission(max_pending=0, per_user=0, max_running=0)  # nothing fits
+
+    help_ = bot.slack.command("help")
+    unknown = bot.slack.command("bogus")
+    invalid = bot.slack.command("notify #x")
+    for sent in (help_, unknown, invalid):
+        assert sent.response.status_code == 200
+        assert sent.response.json()["response_type"] == "ephemeral"
+    assert "/cal book" in text_of(help_.response.json())
+    assert "I don't know `/cal bogus`" in text_of(unknown.response.json())
+    assert BUSY not in text_of(invalid.response.json()) and invalid.response.json()["text"]
+
+    refused = bot.slack.command("bookings")  # needs Cal.com: queued work, so busy now
+    assert refused.response.json()["text"] == BUSY
+    assert bot.rt.admission.refused == 1
+    bot.settle()
+    assert slack.calls_to("response_url") == []
 
 
 def test_a_burst_then_one_more_works(

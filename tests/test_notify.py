@@ -477,6 +477,9 @@ def test_reschedules_show_old_and_new_time_and_never_a_false_cancellation(
     subscribe(bot, f"<#{sales}|sales>")
     sub = only_subscription(bot)
     made = book_via_api(calcom, sam.event_type("30min")["id"], THU_10AM_NY)
+    # announced before it moves: a creation still queued when its reschedule arrives is
+    # superseded (bot/notify/ordering.py), and the reschedule alone tells the channel
+    posts_to(slack, sales, count=1)
     moved = as_host(
         calcom,
         "sam",

@@ -123,10 +123,12 @@ def test_commands_buttons_a_modal_and_the_home_work_over_the_socket(
     served.wait_for_line(r"Socket Mode connected")
     assert len(socket_mode.connections) == 1
 
-    # /cal help: acked at once (nothing in the ack), answered through the response URL.
+    # /cal help: answered in the ack's payload (no I/O needed), nothing on the response URL.
     help_ = driver.command("help")
-    assert help_.response.message == {"envelope_id": help_.response.envelope_id}
+    assert set(help_.response.message) == {"envelope_id", "payload"}
+    assert help_.response.json()["response_type"] == "ephemeral"
     assert "/cal book" in text_of(driver.reply(help_))
+    assert slack.calls_to("response_url") == []
 
     # /cal book: the picker, then a click on a time (a block_actions envelope) books it.
     picker = driver.reply(driver.command("book 30min next tuesday with jane@example.com"))

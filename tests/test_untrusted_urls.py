@@ -28,13 +28,13 @@ def attacker() -> Iterator[Attacker]:
         yield server
 
 
-def _command(response_url: str) -> bytes:
+def _command(response_url: str, text: str = "help") -> bytes:
     return urlencode(
         {
             "team_id": "T111",
             "user_id": "U1",
             "command": "/cal",
-            "text": "help",
+            "text": text,
             "response_url": response_url,
             "trigger_id": "1.2.3",
         }
@@ -100,7 +100,12 @@ def test_wrong_signature_with_a_response_url_is_401_and_nothing_is_sent(
 def test_signed_request_naming_a_foreign_response_url_is_answered_by_dm(
     bot: Bot, slack: SlackEmulator, attacker: Attacker
 ) -> None:
-    body = _command(f"{attacker.url}/hook")
+    # help needs no I/O: its answer is the ack itself, the URL is not even looked at
+    helped = bot.slack.post(_command(f"{attacker.url}/hook"), FORM)
+    assert helped.status_code == 200 and "/cal book" in text_of(helped.json())
+
+    # an answer that comes later goes by DM, never to the URL named in the body
+    body = _command(f"{attacker.url}/hook", text="bookings")
     response = bot.slack.post(body, FORM)
 
     assert response.status_code == 200

@@ -14,6 +14,7 @@ BUSY = (
     ":hourglass: calbot is very busy right now, so it didn't start that. "
     "Please try again in a few seconds."
 )
+BUSY_INLINE = BUSY.removeprefix(":hourglass: ")  # a modal's inline error shows no emoji
 WORKING = "Working on it…"
 LOOKING_UP_TIMES = "Looking up free times…"
 BOOKING = "Booking…"

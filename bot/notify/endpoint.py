@@ -4,8 +4,10 @@ Checks in order of cost: the token (an indexed lookup) → 404; the size (at mos
 counted while reading, whatever Content-Length claims) → 413; `X-Cal-Signature-256`, the
 hex HMAC-SHA256 of the raw body with the subscription's secret, compared in constant
 time → 401; the JSON → 400. Then one INSERT puts the delivery and its dedupe key in the
-outbox, the worker is woken, and Cal.com gets its 200 without waiting for Slack. A
-delivery seen before is answered 200 too (Cal.com retried), and stored once.
+outbox (committed with those that arrived at the same moment: bot/store/group_commit.py;
+not stored → 503, which Cal.com retries), the worker is woken, and Cal.com gets its 200
+without waiting for Slack. A delivery seen before is answered 200 too (Cal.com retried),
+and stored once.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 
 from starlette.requests import Request
@@ -22,6 +25,7 @@ from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import routines
 from bot.store import notifications as tables
+from bot.store.group_commit import OutboxWriter
 
 log = logging.getLogger("calbot.notify")
 
@@ -63,9 +67,10 @@ def webhook_route(
     rt: Runtime, stored: Callable[[], None]
 ) -> Callable[[Request], Awaitable[Response]]:
     """The Starlette endpoint; `stored` is called after a new row lands (wakes the worker)."""
+    outbox = OutboxWriter(rt.store.db)  # deliveries arriving together share one commit
 
     async def receive(request: Request) -> Response:
-        sub = tables.subscription_by_token(rt.store.db, request.path_params["token"])
+        sub = tables.subscription_for_delivery(rt.store.db, request.path_params["token"])
         if sub is None:
             return _answer(404, error="unknown subscription")
         try:
@@ -81,17 +86,21 @@ def webhook_route(
             return _answer(400, error=str(error))
         if not key.is_booking:
             return _answer(200, queued=False)  # PING, or a trigger we never asked for
-        queued = tables.enqueue(
-            rt.store.db,
-            token=sub.token,
-            team_id=sub.team_id,
-            dedupe_key=key.dedupe(sub.token),
-            trigger_event=key.trigger,
-            booking_uid=key.booking_uid,
-            rescheduled_from=key.rescheduled_from,
-            body=body.decode("utf-8"),
-            now=rt.clock().timestamp(),
-        )
+        try:
+            queued = await outbox.enqueue(
+                tables.Delivery(
+                    token=sub.token,
+                    team_id=sub.team_id,
+                    dedupe_key=key.dedupe(sub.token),
+                    trigger_event=key.trigger,
+                    booking_uid=key.booking_uid,
+                    rescheduled_from=key.rescheduled_from,
+                    body=body.decode("utf-8"),
+                    received_at=rt.clock().timestamp(),
+                )
+            )
+        except sqlite3.Error:  # logged by the writer; Cal.com sends it again after a 5xx
+            return _answer(503, error="not stored, try again")
         if queued:
             # the worker logs its post under the reference outbox-<id>
             log.info("%s for %s queued as outbox-%s", key.trigger, key.booking_uid, queued)

@@ -20,6 +20,7 @@ from bot.notify import events
 from bot.notify.endpoint import SIGNATURE_HEADER, TooLarge, read_limited, signature_ok
 from bot.runtime import Runtime
 from bot.services import routines
+from bot.store import notifications as tables
 from bot.store import routines as rows
 
 log = logging.getLogger("calbot.notify")
@@ -34,10 +35,15 @@ Endpoint = Callable[[Request], Awaitable[Response]]
 
 def or_else(rt: Runtime, subscriptions: Endpoint) -> Endpoint:
     """The webhook route: reminder webhooks here (one indexed lookup), the rest to
-    `subscriptions` (bot/notify/endpoint.py)."""
+    `subscriptions` (bot/notify/endpoint.py). Tokens are unguessable and never shared
+    between the two tables, so the order of the lookups changes no answer."""
 
     async def route(request: Request) -> Response:
-        hook = rows.hook_by_token(rt.store.db, request.path_params["token"])
+        token = request.path_params["token"]
+        # a subscription's token first: it is cached, and nearly every delivery is one
+        if tables.subscription_for_delivery(rt.store.db, token) is not None:
+            return await subscriptions(request)
+        hook = rows.hook_by_token(rt.store.db, token)
         if hook is None:
             return await subscriptions(request)
         return await receive(rt, hook, request)

@@ -50,7 +50,7 @@ def build_app(rt: Runtime) -> AsyncApp:
     )
     shape.register(app)  # before anything reads the payload
     requestlog.register(app)
-    errors.register(app)
+    errors.register(app, rt)
     events.register(app, rt)
     commands.register(app, rt)
     account.register(app, rt)

@@ -1,11 +1,14 @@
-"""The `/cal` slash command: ack at once, parse, and route to the feature that handles it.
+"""The `/cal` slash command: parse, ack at once, and route to the feature that handles it.
 
 Each feature module (account, booking, notify, ...) exports a `COMMANDS` table from
-command value type to handler; this module only merges them and dispatches.
+command value type to handler; this module only merges them and dispatches. A command whose
+answer needs no I/O (help, an unknown word, a parse error) is answered in the ack itself:
+shown at once, no response-URL post, no place taken in the admission queue.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -18,22 +21,36 @@ from bot.slack import account, agenda, booking, bookings, find, manage, modals, 
 from bot.slack.context import Handler, Turn, handoff
 
 
-async def show_help(turn: Turn, command: Any) -> None:
-    await turn.reply(help_message())
+def help_answer(command: grammar.Help) -> dict[str, Any]:
+    return help_message()
 
 
-async def show_unknown(turn: Turn, command: grammar.Unknown) -> None:
-    await turn.reply(help_message(unknown=command.word, suggestion=command.suggestion))
+def unknown_answer(command: grammar.Unknown) -> dict[str, Any]:
+    return help_message(unknown=command.word, suggestion=command.suggestion)
 
 
-async def show_invalid(turn: Turn, command: grammar.Invalid) -> None:
-    await turn.reply(plain_notice(command.message))
+def invalid_answer(command: grammar.Invalid) -> dict[str, Any]:
+    return plain_notice(command.message)
+
+
+# commands answered in the ack (no I/O): their message, from the parsed value
+IN_THE_ACK: dict[type, Callable[[Any], dict[str, Any]]] = {
+    grammar.Help: help_answer,
+    grammar.Unknown: unknown_answer,
+    grammar.Invalid: invalid_answer,
+}
+
+
+def _replying(answer: Callable[[Any], dict[str, Any]]) -> Handler:
+    async def reply(turn: Turn, command: Any) -> None:
+        await turn.reply(answer(command))
+
+    return reply
 
 
 ROUTES: dict[type, Handler] = {
-    grammar.Help: show_help,
-    grammar.Unknown: show_unknown,
-    grammar.Invalid: show_invalid,
+    # reached only by `dispatch` called directly; the listener answers these in the ack
+    **{kind: _replying(answer) for kind, answer in IN_THE_ACK.items()},
     **account.COMMANDS,
     **booking.COMMANDS,
     **find.COMMANDS,  # `/cal find`: common times with teammates
@@ -55,4 +72,14 @@ async def on_cal(turn: Turn, body: dict[str, Any]) -> None:
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
-    app.command("/cal")(handoff(rt, on_cal))
+    handed_off = handoff(rt, on_cal)
+
+    async def cal(ack: Any, body: dict[str, Any], client: Any) -> None:
+        command = grammar.parse(body.get("text") or "")  # microseconds: no dates resolved
+        answer = IN_THE_ACK.get(type(command))
+        if answer is not None:
+            await ack(**answer(command), response_type="ephemeral")
+            return
+        await handed_off(ack=ack, body=body, client=client)
+
+    app.command("/cal")(cal)

@@ -7,7 +7,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_sdk.web.async_client import AsyncWebClient
 from slack_sdk.webhook.async_client import AsyncWebhookClient
@@ -21,6 +21,8 @@ from bot.slack.errors import guarded, report
 from bot.slack.urls import is_slack_response_url
 
 log = logging.getLogger("calbot.slack")
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -277,3 +279,23 @@ async def _refuse(rt: Runtime, ack: Any, body: dict[str, Any], client: Any) -> N
     if body.get("response_url"):
         respond = turn_for(rt, body, client).respond
         rt.spawn(respond(text=BUSY, response_type="ephemeral"), name="busy")
+
+
+async def admitted(rt: Runtime, ticket: Ticket, work: Coroutine[Any, Any, T]) -> T:
+    """Run `work`, admitted with `ticket` (`rt.admission.admit`), under `handoff`'s rules
+    for work that has no `Turn` (a modal's submission, a Home refresh): it waits its turn
+    for a running slot, and the action's budget bounds the wait and the work; running out
+    raises OutOfTime (the caller words it). The ticket is given back however it ends."""
+    with budget.opened(rt.budget_seconds) as time_left:
+        try:
+            async with asyncio.timeout(time_left.remaining()) as limit:
+                await rt.admission.start(ticket)
+                return await work
+        except TimeoutError:
+            if not limit.expired():
+                raise
+            work.close()  # never started when time ran out waiting for a slot
+            log.warning("action ran out of its %.0f s budget", rt.budget_seconds)
+            raise OutOfTime("time budget", maybe_applied=time_left.change_sent) from None
+        finally:
+            rt.admission.done(ticket)

@@ -13,10 +13,12 @@ from typing import Any
 
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.webhook.async_client import AsyncWebhookClient
 
 from bot.blocks.errors import error_message, error_reply
 from bot.calcom.errors import CalcomError
 from bot.logs import current_ref
+from bot.runtime import Runtime
 from bot.services.errors import ServiceError
 from bot.slack.urls import is_slack_response_url
 
@@ -67,9 +69,33 @@ async def guarded(work: Awaitable[Any], respond: Any | None) -> None:
         await report(error, respond)
 
 
-def register(app: AsyncApp) -> None:
+def register(app: AsyncApp, rt: Runtime) -> None:
     @app.error
-    async def on_error(error: Exception, respond: Any = None, client: Any = None) -> None:
-        url = getattr(respond, "response_url", None)  # only ever to Slack (bot/slack/urls.py)
-        trusted = is_slack_response_url(url, getattr(client, "base_url", None))
-        await report(error, respond if trusted else None)
+    async def on_error(error: Exception, body: dict[str, Any]) -> None:
+        await report(error, _responder(rt, body))
+
+
+def _responder(rt: Runtime, body: dict[str, Any]) -> Any | None:
+    """Where to tell the user: the request's response URL (a modal's first, as Bolt picks),
+    only ever on Slack's host (bot/slack/urls.py), posted on the workspace's shared session.
+    Bolt's own `respond` would open a new HTTP session, and connection, for every reply."""
+    urls = body.get("response_urls")
+    first = urls[0] if isinstance(urls, list) and urls else None
+    url = body.get("response_url") or _field(first, "response_url")
+    if not is_slack_response_url(url, rt.settings.slack_api_url):
+        return None
+    team_id = (
+        body.get("team_id") or _field(body.get("team"), "id") or _field(body.get("user"), "team_id")
+    )
+    session = rt.slack_session(team_id if isinstance(team_id, str) else "")
+    webhook = AsyncWebhookClient(url, session=session)
+
+    async def respond(**payload: Any) -> None:
+        await webhook.send_dict(payload)
+
+    return respond
+
+
+def _field(value: object, key: str) -> Any:
+    """`value[key]` when `value` is an object; None for anything odd a body may carry."""
+    return value.get(key) if isinstance(value, dict) else None

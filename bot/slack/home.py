@@ -21,7 +21,7 @@ from bot.runtime import Runtime
 from bot.services import accounts, routines, subscriptions
 from bot.services import home as home_service
 from bot.services.errors import ServiceError
-from bot.slack.context import Turn, action_value, handoff
+from bot.slack.context import Turn, action_value, admitted, handoff
 from bot.slack.errors import guarded, reply_for
 from bot.slack.values import number
 
@@ -47,8 +47,15 @@ async def refresh(
 
 
 def refresh_soon(rt: Runtime, client: AsyncWebClient, team_id: str, user_id: str) -> None:
-    """Republish the Home in the background after a change; a failure there only logs."""
-    rt.spawn(guarded(refresh(rt, client, team_id, user_id), None), name="home")
+    """Republish the Home in the background after a change, or when it is opened; a failure
+    there only logs. Admitted like any handed-off work (bot/admission.py): past capacity it
+    is skipped (the Home is published again the next time it is opened)."""
+    ticket = rt.admission.admit((team_id, user_id))
+    if ticket is None:
+        log.debug("home refresh skipped: busy")
+        return
+    work = admitted(rt, ticket, refresh(rt, client, team_id, user_id))
+    rt.spawn(guarded(work, None), name="home")
 
 
 async def on_connect(turn: Turn, body: dict[str, Any]) -> None:

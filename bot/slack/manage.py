@@ -152,7 +152,14 @@ async def _submit(
 
     pending = notice(view["title"]["text"], ":hourglass_flowing_sand: Saving…")
     await views.answer_submission(
-        rt, ack, client, view, work(), error_block=error_block, pending=pending
+        rt,
+        ack,
+        client,
+        view,
+        work(),
+        who=(caller.team_id, caller.user_id),
+        error_block=error_block,
+        pending=pending,
     )
 
 

@@ -224,7 +224,14 @@ async def on_submit(rt: Runtime, ack: Any, body: dict[str, Any], client: AsyncWe
         return
     work = _book(rt, client, caller, view["id"], draft, submitted)
     await views.answer_submission(
-        rt, ack, client, view, work, error_block=submitted.time_block, pending=booking_pending()
+        rt,
+        ack,
+        client,
+        view,
+        work,
+        who=(caller.team_id, caller.user_id),
+        error_block=submitted.time_block,
+        pending=booking_pending(),
     )
 
 

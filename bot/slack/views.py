@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -27,9 +27,11 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from bot.blocks.errors import error_text
+from bot.blocks.progress import BUSY_INLINE
 from bot.blocks.viewkit import meta_of, notice
 from bot.runtime import Runtime
 from bot.services.errors import NotYourView
+from bot.slack.context import admitted
 from bot.slack.errors import guarded, reply_for
 
 log = logging.getLogger("calbot.views")
@@ -177,13 +179,23 @@ async def answer_submission(
     ack: Any,
     client: AsyncWebClient,
     view: dict[str, Any],
-    work: Awaitable[SubmitOutcome],
+    work: Coroutine[Any, Any, SubmitOutcome],
     *,
+    who: tuple[str, str],
     error_block: str,
     pending: dict[str, Any],
 ) -> None:
-    """Ack with the work's outcome if it is ready within the budget, else with `pending`."""
-    task = rt.spawn(_settled(work, error_block), name="submission")
+    """Ack with the work's outcome if it is ready within the budget, else with `pending`.
+
+    The work is admitted like any handed-off work (bot/admission.py), as `who` (team, user):
+    past capacity the modal says "busy" at once on `error_block`, and stays open.
+    """
+    ticket = rt.admission.admit(who)
+    if ticket is None:
+        work.close()
+        await ack(response_action="errors", errors={error_block: BUSY_INLINE})
+        return
+    task = rt.spawn(_settled(admitted(rt, ticket, work), error_block), name="submission")
     done, _ = await asyncio.wait({task}, timeout=SUBMIT_BUDGET)
     if task in done:
         await ack(**task.result().answer())

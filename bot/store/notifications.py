@@ -9,6 +9,9 @@ share the database file.
 from __future__ import annotations
 
 import sqlite3
+import sys
+import time
+import weakref
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +36,36 @@ def subscription_by_token(db: sqlite_utils.Database, token: str) -> Subscription
     return found[0] if found else None
 
 
+# The webhook endpoint reads its subscription on every delivery; the rows it needs (token,
+# secret, owner) are kept here per database, emptied by every change this module makes, and
+# re-read after SUBSCRIPTION_TTL seconds so another process's change is seen by then (a
+# delivery stored meanwhile for a subscription removed elsewhere is skipped by the worker).
+SUBSCRIPTION_TTL = 5.0
+_by_token: weakref.WeakKeyDictionary[sqlite_utils.Database, dict[str, tuple[float, Subscription]]]
+_by_token = weakref.WeakKeyDictionary()
+
+
+def subscription_for_delivery(db: sqlite_utils.Database, token: str) -> Subscription | None:
+    """`subscription_by_token` for the webhook endpoint, without a query on most calls.
+    Only found subscriptions are kept: an unknown token is looked up each time."""
+    cached = _by_token.setdefault(db, {})
+    hit = cached.get(token)
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < SUBSCRIPTION_TTL:
+        return hit[1]
+    sub = subscription_by_token(db, token)
+    if sub is None:
+        cached.pop(token, None)
+    else:
+        cached[token] = (now, sub)
+    return sub
+
+
+def _changed(db: sqlite_utils.Database) -> None:
+    """A subscription changed here: the endpoint reads it afresh."""
+    _by_token.pop(db, None)
+
+
 def subscription_by_id(db: sqlite_utils.Database, sub_id: int) -> Subscription | None:
     found = _subscriptions(db, "id = ?", [sub_id])
     return found[0] if found else None
@@ -55,6 +88,7 @@ def insert_subscription(db: sqlite_utils.Database, **fields: Any) -> Subscriptio
     """The new subscription; None when its owner has one to the same place and scope
     already (another process made it meanwhile: the unique index `subscriptions_place`)."""
     record = {**fields, "triggers": ",".join(fields["triggers"])}
+    _changed(db)
     try:
         sub_id = db["subscriptions"].insert(record).last_pk
     except sqlite3.IntegrityError:
@@ -67,17 +101,20 @@ def insert_subscription(db: sqlite_utils.Database, **fields: Any) -> Subscriptio
 def update_subscription(db: sqlite_utils.Database, sub_id: int, **fields: Any) -> None:
     if "triggers" in fields:
         fields["triggers"] = ",".join(fields["triggers"])
+    _changed(db)
     db["subscriptions"].update(sub_id, fields)
 
 
 def delete_subscription(db: sqlite_utils.Database, sub: Subscription) -> None:
     """The subscription and its outbox rows: deliveries to its token are unknown from now."""
+    _changed(db)
     db.execute("delete from outbox where token = ?", [sub.token])
     db.execute("delete from subscriptions where id = ?", [sub.id])
 
 
 def mark_broken(db: sqlite_utils.Database, sub_id: int, error: str) -> bool:
     """Record that Slack refuses the target; True only the first time (tell the owner once)."""
+    _changed(db)
     cursor = db.execute(
         "update subscriptions set broken = ? where id = ? and broken is null", [error, sub_id]
     )
@@ -85,6 +122,7 @@ def mark_broken(db: sqlite_utils.Database, sub_id: int, error: str) -> bool:
 
 
 def mark_working(db: sqlite_utils.Database, sub_id: int) -> None:
+    _changed(db)
     db.execute(
         "update subscriptions set broken = null where id = ? and broken is not null", [sub_id]
     )
@@ -117,6 +155,44 @@ class OutboxRow:
 _COLUMNS = ", ".join(OutboxRow.__dataclass_fields__)
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """A received delivery as the outbox stores it (it is due at once: next_attempt_at is
+    received_at)."""
+
+    token: str
+    team_id: str
+    dedupe_key: str
+    trigger_event: str
+    booking_uid: str | None
+    rescheduled_from: str | None
+    body: str
+    received_at: float
+
+
+_INSERT = (
+    "insert into outbox (token, team_id, dedupe_key, trigger_event, booking_uid, "
+    "rescheduled_from, body, status, received_at, next_attempt_at) "
+    "values (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)"
+)
+
+
+def insert_delivery(conn: sqlite3.Connection, d: Delivery) -> int | None:
+    """One plain INSERT (sqlite3 keeps it prepared); the row id, or None when the dedupe
+    key is there already (Cal.com retried). In a transaction, only this statement is undone."""
+    try:
+        cursor = conn.execute(
+            _INSERT,
+            (
+                *(d.token, d.team_id, d.dedupe_key, d.trigger_event, d.booking_uid),
+                *(d.rescheduled_from, d.body, d.received_at, d.received_at),
+            ),
+        )
+    except sqlite3.IntegrityError:
+        return None
+    return cursor.lastrowid
+
+
 def enqueue(
     db: sqlite_utils.Database,
     *,
@@ -129,21 +205,12 @@ def enqueue(
     body: str,
     now: float,
 ) -> int | None:
-    """Store a delivery; its row id, or None when its dedupe key is there already (Cal.com
-    retried)."""
-    try:
-        cursor = db.execute(
-            "insert into outbox (token, team_id, dedupe_key, trigger_event, booking_uid, "
-            "rescheduled_from, body, status, received_at, next_attempt_at) "
-            "values (?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)",
-            [
-                *(token, team_id, dedupe_key, trigger_event),
-                *(booking_uid, rescheduled_from, body, now, now),
-            ],
-        )
-    except sqlite3.IntegrityError:
-        return None
-    return cursor.lastrowid
+    """Store a delivery in its own transaction (the endpoint batches: bot/store/group_commit.py);
+    its row id, or None when its dedupe key is there already (Cal.com retried)."""
+    delivery = Delivery(
+        token, team_id, dedupe_key, trigger_event, booking_uid, rescheduled_from, body, now
+    )
+    return insert_delivery(db.conn, delivery)
 
 
 def claim_next(
@@ -220,9 +287,18 @@ def reschedule_seen(db: sqlite_utils.Database, token: str, booking_uid: str) -> 
 
 
 def prune(db: sqlite_utils.Database, before: float) -> int:
-    """Forget finished rows received before `before` (long after Cal.com stops retrying)."""
+    """Forget finished rows received before `before` (long after Cal.com stops retrying).
+
+    No index on received_at (every webhook's INSERT would pay for it): ids grow with it, so
+    the old rows are a range of ids, found by reading ids in order up to the first one
+    received since `before`.
+    """
+    first_kept = db.execute(
+        "select id from outbox where received_at >= ? order by id limit 1", [before]
+    ).fetchone()
     cursor = db.execute(
-        "delete from outbox where received_at < ? and status not in ('pending', 'posting')",
-        [before],
+        "delete from outbox where id < ? and received_at < ? "
+        "and status not in ('pending', 'posting')",
+        [first_kept[0] if first_kept else sys.maxsize, before],
     )
     return cursor.rowcount

@@ -182,3 +182,16 @@ def m007_reminder_hooks(db: sqlite_utils.Database) -> None:
             primary key (team_id, user_id)
         )"""
     )
+
+
+@migrations()
+def m008_outbox_lighter_indexes(db: sqlite_utils.Database) -> None:
+    """Every index is one more page a webhook's INSERT writes, and that INSERT is the cost of
+    the endpoint (bench/burst.py). Reschedules are rare: index only rows that are one. The
+    weekly prune finds old rows by id (ids grow with received_at), not by an index."""
+    db.execute("drop index if exists outbox_received")
+    db.execute("drop index if exists outbox_reschedules")
+    db.execute(
+        "create index outbox_reschedules on outbox (token, rescheduled_from) "
+        "where rescheduled_from is not null"
+    )

@@ -87,6 +87,7 @@ class Call:
     response: Any = None
     team_id: str | None = None
     url_id: str | None = None
+    peer_port: int | None = None  # the caller's TCP port: one kept-alive connection, one port
 
 
 @dataclass
@@ -1561,6 +1562,7 @@ class SlackEmulator:
                     error=error,
                     response=answer,
                     url_id=url_id,
+                    peer_port=request.client.port if request.client else None,
                 )
             )
             self._cond.notify_all()

@@ -1,0 +1,154 @@
+"""The webhook endpoint's store: deliveries that arrive together share one commit, yet each is
+stored once and answered only once it is stored; the subscription it reads on every
+delivery is cached, and a change made here is seen at once.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import hmac
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.config import Settings
+from bot.store import Store
+from bot.store import notifications as tables
+from bot.store.group_commit import OutboxWriter
+from tests.emulators.calcom import CalcomEmulator
+from tests.emulators.slack import SlackEmulator
+from tests.helpers import Clock, link_user
+from tests.notifying import (
+    NotifyBot,
+    delivery,
+    only_subscription,
+    rows,
+    running_bot,
+    signed_post,
+    subscribe,
+)
+
+
+@pytest.fixture
+def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[NotifyBot]:
+    with running_bot(settings, clock, slack) as running:
+        yield running
+
+
+@pytest.fixture
+def sub(bot: NotifyBot, calcom: CalcomEmulator) -> tables.Subscription:
+    link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+    subscribe(bot, "me")
+    return only_subscription(bot)
+
+
+async def _send_all(url: str, bodies: list[bytes], secret: str) -> list[httpx.Response]:
+    """Every body at once, each on its own connection: the server takes them in together."""
+
+    async def one(body: bytes) -> httpx.Response:
+        signature = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+        async with httpx.AsyncClient() as client:
+            return await client.post(
+                url,
+                content=body,
+                headers={"Content-Type": "application/json", "X-Cal-Signature-256": signature},
+            )
+
+    return list(await asyncio.gather(*(one(body) for body in bodies)))
+
+
+def test_deliveries_at_once_are_each_stored_once_and_twins_are_refused(
+    bot: NotifyBot, sub: tables.Subscription
+) -> None:
+    uids = [f"burst-{n}" for n in range(20)]
+    bodies = [delivery("BOOKING_CREATED", uid=uid) for uid in uids]
+    # every delivery twice (Cal.com's retry racing its first try), all in flight together
+    answers = asyncio.run(
+        _send_all(f"{bot.url}/calcom/webhooks/{sub.token}", bodies + bodies, sub.secret)
+    )
+
+    assert all(a.status_code == 200 for a in answers)
+    queued = [a.json()["queued"] for a in answers]
+    assert [queued[n] + queued[n + len(uids)] for n in range(len(uids))] == [1] * len(uids)
+    stored = rows(bot)
+    assert sorted(r["booking_uid"] for r in stored) == sorted(uids)
+    assert {r["status"] for r in stored} <= {"pending", "posting", "sent"}
+
+
+def test_a_subscription_turned_off_refuses_its_next_delivery_at_once(
+    bot: NotifyBot, sub: tables.Subscription
+) -> None:
+    first = delivery("BOOKING_CREATED", uid="before-off")
+    assert signed_post(bot, sub.token, first, sub.secret).json()["queued"] is True  # cached now
+
+    subscribe(bot, "off me")
+
+    late = delivery("BOOKING_CREATED", uid="after-off")
+    assert signed_post(bot, sub.token, late, sub.secret).status_code == 404
+    assert [r["booking_uid"] for r in rows(bot)] == []  # its rows went with it
+
+
+def test_a_delivery_not_stored_is_answered_503_and_stored_when_sent_again(
+    bot: NotifyBot, sub: tables.Subscription
+) -> None:
+    body = delivery("BOOKING_CREATED", uid="retry-me")
+    bot.rt.store.db.execute("pragma query_only = on")  # the database refuses writes
+    try:
+        refused = signed_post(bot, sub.token, body, sub.secret)
+    finally:
+        bot.rt.store.db.execute("pragma query_only = off")
+    assert refused.status_code == 503
+    assert rows(bot) == []
+
+    assert signed_post(bot, sub.token, body, sub.secret).json() == {"ok": True, "queued": True}
+    assert [r["booking_uid"] for r in rows(bot)] == ["retry-me"]
+
+
+def _delivery(uid: str, key: str | None = None) -> tables.Delivery:
+    return tables.Delivery(
+        token="tok",
+        team_id="T1",
+        dedupe_key=key or uid,
+        trigger_event="BOOKING_CREATED",
+        booking_uid=uid,
+        rescheduled_from=None,
+        body="{}",
+        received_at=1.0,
+    )
+
+
+async def _enqueue_together(writer: OutboxWriter, *deliveries: tables.Delivery) -> list[Any]:
+    return list(
+        await asyncio.gather(*(writer.enqueue(d) for d in deliveries), return_exceptions=True)
+    )
+
+
+def test_one_batch_is_one_transaction_and_a_failed_commit_fails_every_request(
+    tmp_path: Path,
+) -> None:
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    writer = OutboxWriter(store.db)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+
+    ids = asyncio.run(_enqueue_together(writer, _delivery("a"), _delivery("b"), _delivery("a")))
+    assert ids[0] is not None and ids[1] is not None and ids[2] is None  # the twin: refused
+    assert [s for s in statements if s in ("BEGIN IMMEDIATE", "COMMIT")] == [
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+    ]
+
+    store.db.execute("pragma query_only = on")
+    failed = asyncio.run(_enqueue_together(writer, _delivery("c"), _delivery("d")))
+    assert all(isinstance(f, sqlite3.Error) for f in failed)
+    store.db.execute("pragma query_only = off")
+    assert not store.db.conn.in_transaction
+    stored = [r[0] for r in store.db.execute("select booking_uid from outbox order by id")]
+    assert stored == ["a", "b"]
+    assert asyncio.run(_enqueue_together(writer, _delivery("c")))[0] is not None
