@@ -15,7 +15,6 @@ from slack_bolt.async_app import AsyncApp
 from bot import grammar
 from bot.blocks import event_types as type_blocks
 from bot.blocks.account import invitation, invited
-from bot.calcom.models import Attendee
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.services import offers
@@ -23,7 +22,7 @@ from bot.services.errors import GuestHasNoEmail
 from bot.services.offers import AskGuest
 from bot.slack import guest, picker
 from bot.slack.context import Handler, Turn, action, action_value, handoff
-from bot.slack.people import person
+from bot.slack.people import caller_as_attendee, person
 from bot.slack.values import number
 
 # --- commands ---------------------------------------------------------------------------
@@ -145,22 +144,12 @@ async def on_pick(turn: Turn, body: dict[str, Any]) -> None:
         return  # not a value calbot made
     caller = turn.caller
     picked = await offers.pick(
-        turn.rt, caller.team_id, caller.user_id, intent_id, epoch, caller=_you(turn)
+        turn.rt, caller.team_id, caller.user_id, intent_id, epoch, caller=caller_as_attendee(turn)
     )
     if isinstance(picked, AskGuest):  # the trigger lives 3 s: only a database read came first
         await guest.ask(turn, body, picked.intent, picked.start)
         return
     await picker.show_picked(turn, picked)
-
-
-def _you(turn: Turn) -> Any:
-    """The caller as an attendee, from their Slack profile (looked up only if needed)."""
-
-    async def lookup() -> Attendee:
-        me = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
-        return Attendee(me.name, me.email or "", me.tz)
-
-    return lookup
 
 
 async def on_invite(turn: Turn, body: dict[str, Any]) -> None:

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
+from bot.calcom.models import Attendee
 from bot.runtime import Runtime
 from bot.services.errors import ServiceError
+
+if TYPE_CHECKING:
+    from bot.slack.context import Turn
 
 
 @dataclass(frozen=True)
@@ -39,3 +45,14 @@ async def person(rt: Runtime, client: AsyncWebClient, team_id: str, user_id: str
         return SlackPerson(user_id, name, profile.get("email"), user.get("tz") or "UTC")
 
     return await rt.slack_people.get_or_load((team_id, user_id), load)
+
+
+def caller_as_attendee(turn: Turn) -> Callable[[], Awaitable[Attendee]]:
+    """The person clicking as an attendee, from their Slack profile: looked up only if the
+    booking needs them (they book a teammate, or a link's owner, and attend themselves)."""
+
+    async def lookup() -> Attendee:
+        me = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
+        return Attendee(me.name, me.email or "", me.tz)
+
+    return lookup

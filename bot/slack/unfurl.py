@@ -18,7 +18,6 @@ from typing import Any
 from slack_bolt.async_app import AsyncApp
 
 from bot.blocks.unfurl import unfurls
-from bot.calcom.models import Attendee
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.services import offers
@@ -26,7 +25,7 @@ from bot.services import unfurl as service
 from bot.services.offers import AskGuest
 from bot.slack import guest, picker
 from bot.slack.context import Turn, action_value, handoff
-from bot.slack.people import person
+from bot.slack.people import caller_as_attendee, person
 
 log = logging.getLogger("calbot.unfurl")
 # a card's value (bot/blocks/unfurl.py): owner, event type id and, on a time, its epoch;
@@ -54,16 +53,6 @@ async def on_link_shared(turn: Turn, body: dict[str, Any]) -> None:
     log.info("unfurled %d booking link(s)", len(found))
 
 
-def reader_as_attendee(turn: Turn) -> Any:
-    """The reader as the attendee, from their Slack profile (looked up only if needed)."""
-
-    async def lookup() -> Attendee:
-        me = await person(turn.rt, turn.client, turn.caller.team_id, turn.caller.user_id)
-        return Attendee(me.name, me.email or "", me.tz)
-
-    return lookup
-
-
 def _never_replace(turn: Turn) -> Turn:
     async def respond(**payload: Any) -> None:
         payload["replace_original"] = False
@@ -87,7 +76,7 @@ async def on_time(turn: Turn, body: dict[str, Any]) -> None:
         m.group(1),
         int(m.group(2)),
         int(m.group(3)),
-        reader_as_attendee(turn),
+        caller_as_attendee(turn),
     )
     if isinstance(picked, AskGuest):  # the owner pressed their own card: who with?
         await guest.ask(turn, body, picked.intent, picked.start)
