@@ -409,3 +409,22 @@ def test_a_decline_naming_someone_else_as_organiser_tells_nobody(
     assert len(to_alice) == 1  # her invitation; no "Bob declined"
 
     assert "You declined" in text_of(press(bot, decline, user="U3"))
+
+
+def test_one_participant_slack_refuses_to_dm_still_tells_the_others_and_no_error(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, team: dict[str, Any]
+) -> None:
+    """The booking is made; Slack refuses one DM (a deactivated account, say): the other
+    participant is still told, and the organiser sees the confirmation, not an error."""
+    picker = bot.slack.reply(bot.slack.command("find 30min <@U2|alice> <@U3|bob> tomorrow"))
+    slack.fail_next("chat.postMessage", error="user_disabled", status=200)
+    clicked = bot.slack.click(
+        slot_buttons(picker)[0]["action_id"], value=slot_buttons(picker)[0]["value"]
+    )
+    assert "Booked" in text_of(bot.slack.reply(clicked))
+    [told] = slack.wait_for("chat.postMessage", lambda c: c.ok)
+    assert told.args["channel"] in ("U2", "U3")
+    bot.settle()
+    url_id = clicked.response_url.rsplit("/", 1)[1]
+    answers = [text_of(c.args) for c in slack.calls_to("response_url") if c.url_id == url_id]
+    assert not [a for a in answers if "went wrong" in a], answers

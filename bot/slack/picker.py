@@ -6,6 +6,9 @@ Home refreshes a booking's result names. No decisions here: only how each value 
 from __future__ import annotations
 
 import asyncio
+import logging
+
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks import event_types as type_blocks
 from bot.blocks import find as find_blocks
@@ -15,7 +18,10 @@ from bot.blocks.slots import SLOT_TAKEN
 from bot.services.offers import AskGuest, Booked, ChooseType, NoSuchType, Offered
 from bot.slack import home
 from bot.slack.context import Turn
+from bot.slack.errors import slack_error_code
 from bot.slack.people import person
+
+log = logging.getLogger("calbot.slack.picker")
 
 
 async def show_started(turn: Turn, started: Offered | ChooseType | NoSuchType) -> None:
@@ -99,7 +105,11 @@ async def _tell(turn: Turn, booked: Booked) -> None:
     client = turn.rt.slack_client(intent.team_id)
     if intent.participants:
         dm = find_blocks.invited_dm(made, intent.user_id)
-        await asyncio.gather(*(client.chat_postMessage(channel=user, **dm) for user in booked.tell))
+        sent = await asyncio.gather(
+            *(client.chat_postMessage(channel=user, **dm) for user in booked.tell),
+            return_exceptions=True,
+        )
+        _log_unsent(booked.tell, sent)
         for user in booked.tell:  # their Homes list the meeting they now attend
             home.refresh_soon(turn.rt, client, intent.team_id, user)
         return
@@ -107,11 +117,23 @@ async def _tell(turn: Turn, booked: Booked) -> None:
         intent.host_user_id: (f":calendar: <@{intent.user_id}> booked time with you", True),
         intent.user_id: (f":white_check_mark: You booked <@{intent.host_user_id}>", False),
     }
-    await asyncio.gather(
+    sent = await asyncio.gather(
         *(
             client.chat_postMessage(
                 channel=user, **confirmation(made, lead=leads[user][0], manage=leads[user][1])
             )
             for user in booked.tell
-        )
+        ),
+        return_exceptions=True,
     )
+    _log_unsent(booked.tell, sent)
+
+
+def _log_unsent(users: tuple[str, ...], results: list[object]) -> None:
+    """The booking is made and confirmed: a DM Slack refused (a deactivated account, a
+    blocked DM) is a log line, not an error after the confirmation, and the others go."""
+    for user, result in zip(users, results, strict=True):
+        if isinstance(result, SlackApiError):
+            log.warning("booking DM to %s not sent: %s", user, slack_error_code(result))
+        elif isinstance(result, Exception):
+            log.warning("booking DM to %s not sent: %s", user, type(result).__name__)
