@@ -380,6 +380,16 @@ async def wait_up(session: aiohttp.ClientSession, url: str) -> None:
     raise SystemExit(f"{url} did not come up")
 
 
+async def settled(session: aiohttp.ClientSession, base: str) -> None:
+    """Until calbot has no handed-off work left (its /healthz `in_flight`), at most 15 s:
+    each row measures the route it names, not the tail of the row before."""
+    for _ in range(300):
+        async with session.get(f"{base}/healthz") as r:
+            if (await r.json()).get("in_flight", 0) == 0:
+                return
+        await asyncio.sleep(0.05)
+
+
 def logging_cost() -> float:
     """Microseconds of logging per Slack request (its two lines), as `calbot serve` logs."""
     from bot import logs
@@ -446,6 +456,8 @@ async def measure(
                 await asyncio.sleep(1)
             for who, base in (("floor", floor), ("calbot", bot)) if "hook" in rows else ():
                 url = f"{base}/calcom/webhooks/{TOKEN}"
+                if who == "calbot":
+                    await settled(session, base)
                 used = cpu_seconds(pids[who])
                 rate = await webhook_max(session, url, args.deliveries, hook)
                 cpu = (cpu_seconds(pids[who]) - used) / args.deliveries * 1e6

@@ -191,6 +191,13 @@ ASGIApp = Callable[[MutableMapping[str, Any], Any, Any], Awaitable[None]]
 access_log = logging.getLogger("calbot.http")
 
 
+def _quiet(path: str, status: int) -> bool:
+    """Lines that only repeat another: health probes, and a Cal.com delivery answered 200,
+    whose endpoint logs one line of its own (queued as outbox-N, or ignored and why)
+    under the same reference. One line a delivery keeps the webhook route cheap."""
+    return path == "/healthz" or (status == 200 and path.startswith("/calcom/webhooks/"))
+
+
 class RequestRefMiddleware:
     """ASGI middleware: a reference per HTTP request, and one access line when it ends.
 
@@ -219,7 +226,7 @@ class RequestRefMiddleware:
             try:
                 await self.app(scope, receive, send_status)
             finally:
-                level = logging.DEBUG if path == "/healthz" else logging.INFO
+                level = logging.DEBUG if _quiet(path, status[0]) else logging.INFO
                 access_log.log(
                     level,
                     "%s %s %d %.1f ms",

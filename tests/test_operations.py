@@ -167,6 +167,10 @@ def test_a_full_flow_logs_with_references_and_without_secrets(
     # A delivery's receipt names the outbox row whose reference its post is logged under.
     queued = next(e for e in entries if " queued as outbox-" in e["message"])
     row_ref = queued["message"].rsplit(" ", 1)[1]
+    # One INFO line a delivery: its receipt; the access line of a 200 only repeats it.
+    deliveries = [e for e in access if "/calcom/webhooks/[redacted] 200" in e["message"]]
+    assert {e["level"] for e in deliveries} == {"DEBUG"}
+    assert queued["level"] == "INFO" and queued["ref"] in {e["ref"] for e in deliveries}
     assert any(e["ref"] == row_ref and e["message"].startswith("row ") for e in entries)
 
 

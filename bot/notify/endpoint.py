@@ -84,8 +84,9 @@ def webhook_route(
             key = events.read_delivery(body)
         except events.Malformed as error:
             return _answer(400, error=str(error))
-        if not key.is_booking:
-            return _answer(200, queued=False)  # PING, or a trigger we never asked for
+        if not key.is_booking:  # PING, or a trigger we never asked for
+            log.info("%s for subscription %s ignored: not a booking event", key.trigger, sub.id)
+            return _answer(200, queued=False)
         try:
             queued = await outbox.enqueue(
                 tables.Delivery(
