@@ -300,3 +300,28 @@ def test_slack_unreachable_at_agenda_time_delays_the_agenda_not_ends_it(
         run_at(bot, clock, at(THU, 9, 30))
         [agenda] = dms(slack)
         assert "Jane Doe" in agenda
+
+
+def test_a_bug_in_the_agenda_job_delays_the_agenda_not_ends_it(
+    settings, clock, slack, calcom, monkeypatch
+) -> None:
+    """An unexpected error in a recurring job (the user's only agenda row) is logged and
+    the row runs again later; it must not end the daily agenda for good."""
+    from bot.routines import jobs
+
+    with scheduled_bot(settings, clock, slack) as bot:
+        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+        book(calcom, at(THU, 11), "Jane Doe")
+        say(bot, "agenda daily 8:30")
+        real_run = jobs.run
+
+        async def broken(*args, **kwargs):
+            raise RuntimeError("a bug")
+
+        monkeypatch.setattr(jobs, "run", broken)
+        run_at(bot, clock, at(THU, 8, 30))
+        assert dms(slack) == []
+        monkeypatch.setattr(jobs, "run", real_run)
+        run_at(bot, clock, at(THU, 9, 0))
+        [agenda] = dms(slack)
+        assert "Jane Doe" in agenda

@@ -33,6 +33,7 @@ Observer = Callable[[Job, str], None]  # (the claimed job, the state it reached)
 BATCH = 200
 CONCURRENCY = 16  # jobs in flight: each is a gateway read and a Slack post at most
 LEASE = 600.0  # seconds: a batch at PER_SECOND posts ends well within it
+AFTER_A_BUG = 15 * 60.0  # a recurring job that hit a bug runs again this much later
 IDLE_POLL = 30.0
 KEEP_FINISHED = 2 * 24 * 3600.0
 PRUNE_EVERY = 3600.0
@@ -127,9 +128,13 @@ class Scheduler:
         except asyncio.CancelledError:
             rows.release(self.rt.store.db, job, claimed_at)
             raise
-        except Exception as error:  # a bug: the row must not come back forever
+        except Exception as error:  # a bug: logged, and never a hot loop
             log.exception("scheduler: job %s (%s) failed", job.id, job.kind)
-            rows.finish(self.rt.store.db, job, "skipped", f"bug: {type(error).__name__}")
+            note = f"bug: {type(error).__name__}"
+            if job.kind == "remind":  # one reminder: it ends
+                rows.finish(self.rt.store.db, job, "skipped", note)
+            else:  # someone's only agenda or sync row: ending it would end the routine
+                rows.rearm(self.rt.store.db, job, claimed_at + AFTER_A_BUG, note=note, failed=True)
             state = "failed"
         for observe in self.observers:
             observe(job, state)
