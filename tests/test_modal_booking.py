@@ -347,3 +347,26 @@ def test_a_failed_lookup_before_the_form_says_so_in_the_modal(
     bot.settle()
     # said in the modal only: no reply to the command, no DM
     assert slack.calls_to("response_url") == [] and slack.calls_to("chat.postMessage") == []
+
+
+def test_a_doctored_time_past_year_9999_is_ignored_not_a_crash(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, views: ViewDriver, sam, caplog
+) -> None:
+    """Twelve digits pass as a number but name the year 33658: the pick is ignored, no
+    traceback, no 'Something went wrong', nothing held."""
+    bot.slack.command("")
+    view = views.opened()
+    doctored = {
+        "type": "static_select",
+        "selected_option": {
+            "text": {"type": "plain_text", "text": "3:00 PM"},
+            "value": "999999999999",
+        },
+    }
+    assert views.choose(view, "booking_time", doctored).status_code == 200
+    bot.settle()
+    assert held(calcom) == []
+    assert not [r for r in caplog.records if r.exc_info or r.levelname == "ERROR"]
+    assert not [
+        c for c in slack.calls_to("chat.postMessage") if "went wrong" in str(c.args.get("text"))
+    ]

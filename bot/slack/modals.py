@@ -49,7 +49,7 @@ from bot.slack import home, views
 from bot.slack.context import Caller, Handler, Turn, action_value, handoff
 from bot.slack.errors import guarded, reply_for
 from bot.slack.people import SlackPerson, person
-from bot.slack.values import number
+from bot.slack.values import epoch, number
 
 
 async def open_booking(
@@ -181,7 +181,7 @@ async def on_time(turn: Turn, body: dict[str, Any]) -> None:
     _claim(rt, turn.caller, view)
     gen = views.generation(rt, view["id"])
     draft = Draft.from_meta(views.current_meta(rt, view))
-    value = number(picked(view, Block.BOOKING_TIME))
+    value = epoch(picked(view, Block.BOOKING_TIME))
     if not value:
         return
     start = datetime.fromtimestamp(value, UTC).astimezone(ZoneInfo(draft.tz))
