@@ -152,3 +152,70 @@ def test_one_batch_is_one_transaction_and_a_failed_commit_fails_every_request(
     stored = [r[0] for r in store.db.execute("select booking_uid from outbox order by id")]
     assert stored == ["a", "b"]
     assert asyncio.run(_enqueue_together(writer, _delivery("c")))[0] is not None
+
+
+def test_a_lone_delivery_is_one_insert_in_autocommit(tmp_path: Path) -> None:
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    writer = OutboxWriter(store.db)
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+
+    first = asyncio.run(_enqueue_together(writer, _delivery("alone")))
+    twin = asyncio.run(_enqueue_together(writer, _delivery("alone")))
+
+    assert first[0] is not None and twin == [None]
+    assert [s.split()[0].upper() for s in statements] == ["INSERT", "INSERT"]
+    assert not store.db.conn.in_transaction
+    # committed: another connection sees it
+    other = sqlite3.connect(tmp_path / "calbot.db")
+    assert other.execute("select booking_uid from outbox").fetchall() == [("alone",)]
+
+
+def test_a_transaction_left_open_is_neither_joined_nor_rolled_back(tmp_path: Path) -> None:
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    writer = OutboxWriter(store.db)
+    store.db.execute("BEGIN")  # someone else's, left open: a bug, but not ours to undo
+    store.db.execute("insert into routines (team_id, user_id, updated_at) values ('T', 'U', 0)")
+
+    alone = asyncio.run(_enqueue_together(writer, _delivery("x")))
+    together = asyncio.run(_enqueue_together(writer, _delivery("y"), _delivery("z")))
+
+    assert all(isinstance(a, sqlite3.Error) for a in alone + together)  # 503: retried later
+    assert store.db.conn.in_transaction  # theirs is still open, with their row
+    assert store.db.execute("select count(*) from routines").fetchone() == (1,)
+    store.db.execute("COMMIT")
+    assert store.db.execute("select count(*) from outbox").fetchone() == (0,)
+    assert asyncio.run(_enqueue_together(writer, _delivery("x")))[0] is not None
+
+
+class _Refusing:
+    """A connection whose COMMIT and ROLLBACK both fail (a disk that went away)."""
+
+    def __init__(self, conn: sqlite3.Connection):
+        self.conn = conn
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def execute(self, sql: str, *args: Any) -> sqlite3.Cursor:
+        if sql in ("COMMIT", "ROLLBACK"):
+            raise sqlite3.OperationalError(f"{sql} failed: disk I/O error")
+        return self.conn.execute(sql, *args)
+
+
+def test_a_failed_rollback_still_answers_every_request(tmp_path: Path) -> None:
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+
+    class Db:
+        conn = _Refusing(store.db.conn)
+
+    writer = OutboxWriter(Db())  # type: ignore[arg-type]
+    answers = asyncio.run(
+        asyncio.wait_for(_enqueue_together(writer, _delivery("p"), _delivery("q")), timeout=5)
+    )
+
+    assert [str(a) for a in answers] == ["COMMIT failed: disk I/O error"] * 2

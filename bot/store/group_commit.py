@@ -7,13 +7,16 @@ batch; the batch is written by one callback on the next turn of the event loop, 
 transaction, so every request the loop took in at once shares one commit. Nothing is
 answered before its commit: durability (WAL, synchronous=NORMAL) and the dedupe of Cal.com's
 retries (the unique key, one INSERT per row: a duplicate fails alone, the others stay) are
-the same as with one commit per delivery. A lone delivery waits one loop turn, no timer.
+the same as with one commit per delivery. A lone delivery waits one loop turn, no timer,
+and is one INSERT in autocommit. Whatever the commit raises reaches every request of its
+batch (answered 503, which Cal.com retries), a failed rollback included.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 
 import sqlite_utils
 
@@ -42,14 +45,9 @@ class OutboxWriter:
 
     def _write(self) -> None:
         batch, self._batch = self._batch, []
-        conn = self.db.conn
         try:
-            conn.execute("BEGIN IMMEDIATE")
-            ids = [insert_delivery(conn, delivery) for delivery, _ in batch]
-            conn.execute("COMMIT")
+            ids = self._commit([delivery for delivery, _ in batch])
         except Exception as error:  # disk full, locked past the busy timeout...
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
             log.error("outbox: %d deliveries not stored (%s)", len(batch), type(error).__name__)
             for _, stored in batch:
                 if not stored.done():
@@ -58,3 +56,23 @@ class OutboxWriter:
         for (_, stored), row_id in zip(batch, ids, strict=True):
             if not stored.done():
                 stored.set_result(row_id)
+
+    def _commit(self, deliveries: list[Delivery]) -> list[int | None]:
+        """The rows, committed. A lone one (deliveries paced apart) is one INSERT in
+        autocommit, its own transaction: a third of the statements of BEGIN/INSERT/COMMIT.
+        Only a transaction begun here is rolled back: never one the connection was in."""
+        conn = self.db.conn
+        if len(deliveries) == 1 and not conn.in_transaction:
+            return [insert_delivery(conn, deliveries[0])]
+        conn.execute("BEGIN IMMEDIATE")  # raises when a transaction is open already
+        try:
+            ids = [insert_delivery(conn, delivery) for delivery in deliveries]
+            conn.execute("COMMIT")
+        except BaseException:
+            try:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+            except sqlite3.Error as error:  # the first error is the one the callers get
+                log.error("outbox: rollback failed too (%s)", type(error).__name__)
+            raise
+        return ids
