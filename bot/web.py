@@ -27,6 +27,7 @@ from bot.runtime import Runtime
 from bot.slack import shape, signing
 from bot.slack.app import build_app
 from bot.slack.install import INSTALL_PATH, REDIRECT_PATH
+from bot.store.checkpoint import Checkpointer
 
 log = logging.getLogger("calbot.web")
 
@@ -36,6 +37,7 @@ def create_app(rt: Runtime) -> Starlette:
     slack_handler = AsyncSlackRequestHandler(bolt)
     notifier = Notifier(rt)
     scheduler = Scheduler(rt)  # the daily agenda and reminders (bot/routines/)
+    checkpoints = Checkpointer(rt.store.path, rt.store.db.conn)  # WAL copied back off the loop
 
     async def slack_oauth(request: Request) -> Response:
         return await slack_handler.handle(request)
@@ -71,6 +73,7 @@ def create_app(rt: Runtime) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         bolt.client.session = rt.slack_session()  # one HTTP session, made inside the loop
+        checkpoints.start()
         notifier.start()
         scheduler.start()
         yield
@@ -81,6 +84,7 @@ def create_app(rt: Runtime) -> Starlette:
             scheduler.stop(timeout=rt.time_left()),
             rt.drain(),
         )
+        checkpoints.stop()
         await rt.close()
 
     app = Starlette(
@@ -104,4 +108,5 @@ def create_app(rt: Runtime) -> Starlette:
     app.state.runtime = rt
     app.state.notifier = notifier
     app.state.scheduler = scheduler
+    app.state.checkpoints = checkpoints
     return app

@@ -22,6 +22,7 @@ from bot.models import Subscription
 from bot.notify.worker import Notifier
 from bot.runtime import Runtime
 from bot.store import notifications as tables
+from bot.store.checkpoint import Checkpointer
 from bot.web import create_app
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.server import serve
@@ -76,6 +77,7 @@ class NotifyBot(Bot):
     settled: Settled = field(default_factory=Settled)
     sleep: FakeSleep | None = None
     notifier: Notifier | None = None
+    checkpoints: Checkpointer | None = None
 
     def tick(self, seconds: float) -> None:
         """Move the clock by `seconds` and have the worker look for due rows again."""
@@ -113,6 +115,7 @@ def running_bot(
             settled=settled,
             sleep=sleep,
             notifier=app.state.notifier,
+            checkpoints=app.state.checkpoints,
         )
     finally:
         driver.close()
