@@ -1,6 +1,7 @@
-"""Slack's Block Kit limits, and the sizes calbot derives from them: the one place they are
-written (README, "How it is built"). Builders truncate to these instead of failing; the
-services page free times by them. Constants only: anything may import this module.
+"""Slack's Block Kit limits, the sizes calbot derives from them, and calbot's own limits
+that both a parser and a builder enforce: the one place they are written (README, "How it
+is built"). Builders truncate to these instead of failing; the services page free times by
+them. Constants only: anything may import this module.
 """
 
 MESSAGE_BLOCKS = 50
@@ -23,7 +24,11 @@ HEADER_TEXT = 150
 # derived
 PICKER_SLOTS = ACTIONS_ELEMENTS  # time buttons one picker message shows at most
 PICKER_DAYS = 20  # days one picker message shows: two blocks each, within MESSAGE_BLOCKS
-MODAL_TIMES = SELECT_OPTIONS  # times the booking modal's select offers
+
+# calbot's own (README, "Finding a time with teammates"): people besides you in one meeting,
+# named to `/cal find` (bot/grammar/find.py, bot/services/find.py) or chosen in the booking
+# modal's "With" (bot/blocks/booking_modal.py)
+MAX_PEOPLE = 8
 
 # The largest payload Slack can send calbot, in characters. Slack documents no size for a
 # request, only for what it carries; the largest is a message shortcut's `message` (anyone's
