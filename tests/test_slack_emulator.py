@@ -7,6 +7,7 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -532,6 +533,21 @@ async def test_fail_next_ratelimited_with_retry_after(
         assert err.response.status_code == 200 and err.response["error"] == "channel_not_found"
         assert "Retry-After" not in err.response.headers
     assert [c.ok for c in slack.calls] == [False, True, False, False]
+
+
+async def test_drop_next_hangs_up_unanswered_and_does_nothing(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    """A network failure, not a Slack answer: the client gets no SlackApiError."""
+    posted = await client.chat_postMessage(channel="C1", text="Cancelled")
+    slack.drop_next("chat.update")
+    with pytest.raises(aiohttp.ClientError):
+        await client.chat_update(channel="C1", ts=posted["ts"], text="Moved")
+    assert slack.messages["C1"][0]["text"] == "Cancelled"
+    [dropped] = slack.calls_to("chat.update")
+    assert (dropped.ok, dropped.error) == (False, "connection_dropped")
+    assert (await client.chat_update(channel="C1", ts=posted["ts"], text="Moved"))["ok"]
+    assert slack.messages["C1"][0]["text"] == "Moved"
 
 
 def test_wait_for_a_call_made_from_another_thread(slack: SlackEmulator) -> None:

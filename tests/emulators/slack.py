@@ -23,7 +23,8 @@ What it does like Slack:
 - ``trigger_id`` lives 3 s on the injected clock and serves once: ``expired_trigger_id``,
   ``exchanged_trigger_id`` (Slack's name for a reused trigger), ``invalid_trigger_id``.
 - ``POST /response/{id}``: response URLs, 5 uses within 30 minutes, then 404.
-- ``fail_next`` injects errors, 429s carrying ``Retry-After``.
+- ``fail_next`` injects errors, 429s carrying ``Retry-After``; ``drop_next`` hangs up on a
+  call unanswered, as a network failure does.
 
 Every request is recorded as a ``Call`` (failed ones too, with ``ok=False`` and ``error``)
 under a lock; ``wait_for`` blocks on a condition until matching calls exist.
@@ -67,6 +68,7 @@ DEFAULT_SCOPES = (
 )
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata", "unfurls")
 UNFURL_SOURCES = ("composer", "conversations_history")
+DROPPED = "connection_dropped"  # a Call's error when drop_next hung up on it
 
 
 @dataclass(frozen=True)
@@ -96,6 +98,28 @@ class _Failure:
     status: int
     retry_after: int | None
     times: int
+    hang_up: bool = False
+
+
+class _HangUp(Exception):
+    """An injected network failure: the call is recorded and its connection closed."""
+
+
+class _HungUp(Response):
+    """The status line and headers of an answer, then the connection closes before its body.
+
+    ASGI gives an app no way to close a socket before it starts a response; uvicorn closes
+    the connection when the app returns without finishing one (and logs that it did). The
+    client sees what a connection lost mid-request looks like: aiohttp raises
+    ``ClientPayloadError``, no Slack answer (``SlackApiError``) at all.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200, media_type="application/json")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"64")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
 
 
 @dataclass
@@ -506,6 +530,18 @@ class SlackEmulator:
                 _Failure(error, status, retry_after, times)
             )
 
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Hang up on the next ``times`` calls to ``method`` (or ``"response_url"``) unanswered.
+
+        The call is recorded (``ok=False``, ``error="connection_dropped"``) and nothing is
+        done: the connection closes after the status line, before the body, as when the
+        network fails mid-request. In order with ``fail_next``'s failures for ``method``.
+        """
+        with self._lock:
+            self._failures.setdefault(method, deque()).append(
+                _Failure(DROPPED, 0, None, times, hang_up=True)
+            )
+
     def set_view_state(self, view_id: str, values: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Simulate user input: merge ``{block_id: {action_id: value}}`` into the view state."""
         with self._lock:
@@ -727,6 +763,7 @@ class SlackEmulator:
             ctx = _Ctx(method, args, token, None, now)
             status = 200
             headers: dict[str, str] = {}
+            dropped = False
             try:
                 self._injected_failure(method)
                 handler = self._methods.get(method)
@@ -740,6 +777,8 @@ class SlackEmulator:
             except SlackError as e:
                 body, status, ok, error = e.body(), e.status, False, e.error
                 headers.update(e.headers)
+            except _HangUp:
+                body, ok, error, dropped = None, False, DROPPED, True
             recorded_args = {k: v for k, v in args.items() if k != "client_secret"}
             self.calls.append(
                 Call(
@@ -754,6 +793,8 @@ class SlackEmulator:
                 )
             )
             self._cond.notify_all()
+        if dropped:
+            return _HungUp()
         return JSONResponse(body, status_code=status, headers=headers)
 
     def _injected_failure(self, method: str) -> None:
@@ -764,6 +805,8 @@ class SlackEmulator:
         failure.times -= 1
         if failure.times <= 0:
             queue.popleft()
+        if failure.hang_up:
+            raise _HangUp(method)
         headers = {}
         if failure.status == 429 and failure.retry_after is not None:
             headers["Retry-After"] = str(failure.retry_after)
@@ -1543,6 +1586,7 @@ class SlackEmulator:
             now = self.clock()
             status = 200
             headers: dict[str, str] = {}
+            dropped = False
             try:
                 self._injected_failure("response_url")
                 if payload is None:
@@ -1552,6 +1596,8 @@ class SlackEmulator:
             except SlackError as e:
                 answer, status, ok, error = e.body(), e.status, False, e.error
                 headers.update(e.headers)
+            except _HangUp:
+                answer, ok, error, dropped = None, False, DROPPED, True
             self.calls.append(
                 Call(
                     "response_url",
@@ -1566,6 +1612,8 @@ class SlackEmulator:
                 )
             )
             self._cond.notify_all()
+        if dropped:
+            return _HungUp()
         return JSONResponse(answer, status_code=status, headers=headers)
 
     def _respond(self, url_id: str, payload: dict[str, Any], now: float) -> dict[str, Any]:
