@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -548,6 +549,18 @@ async def test_drop_next_hangs_up_unanswered_and_does_nothing(
     assert (dropped.ok, dropped.error) == (False, "connection_dropped")
     assert (await client.chat_update(channel="C1", ts=posted["ts"], text="Moved"))["ok"]
     assert slack.messages["C1"][0]["text"] == "Moved"
+
+
+async def test_hold_next_keeps_a_call_in_flight_until_released(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    hold = slack.hold_next("chat.postMessage")
+    posting = asyncio.ensure_future(client.chat_postMessage(channel="C1", text="held"))
+    await asyncio.get_running_loop().run_in_executor(None, hold.arrived.wait, 5)
+    assert not posting.done() and "C1" not in slack.messages
+    hold.release()
+    assert (await posting)["ok"] and slack.messages["C1"][0]["text"] == "held"
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]  # held once
 
 
 def test_wait_for_a_call_made_from_another_thread(slack: SlackEmulator) -> None:

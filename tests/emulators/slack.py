@@ -24,7 +24,8 @@ What it does like Slack:
   ``exchanged_trigger_id`` (Slack's name for a reused trigger), ``invalid_trigger_id``.
 - ``POST /response/{id}``: response URLs, 5 uses within 30 minutes, then 404.
 - ``fail_next`` injects errors, 429s carrying ``Retry-After``; ``drop_next`` hangs up on a
-  call unanswered, as a network failure does.
+  call unanswered, as a network failure does; ``hold_next`` keeps a call waiting, in flight,
+  until the test releases it.
 
 Every request is recorded as a ``Call`` (failed ones too, with ``ok=False`` and ``error``)
 under a lock; ``wait_for`` blocks on a condition until matching calls exist.
@@ -69,6 +70,7 @@ DEFAULT_SCOPES = (
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata", "unfurls")
 UNFURL_SOURCES = ("composer", "conversations_history")
 DROPPED = "connection_dropped"  # a Call's error when drop_next hung up on it
+HOLD_LIMIT = 10.0  # real seconds a held call waits for its release at most
 
 
 @dataclass(frozen=True)
@@ -99,6 +101,19 @@ class _Failure:
     retry_after: int | None
     times: int
     hang_up: bool = False
+
+
+@dataclass
+class Hold:
+    """A call kept in flight by ``hold_next``: ``arrived`` is set when it comes in; it is
+    answered (as usual) once ``release()`` is called, or after ``HOLD_LIMIT`` seconds."""
+
+    method: str
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
 
 
 class _HangUp(Exception):
@@ -217,6 +232,7 @@ class SlackEmulator:
         self.socket_mode: Any = None  # a SocketModeEmulator, once attached
 
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: dict[str, deque[Hold]] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._oauth_codes: dict[str, dict[str, Any]] = {}
@@ -542,6 +558,14 @@ class SlackEmulator:
                 _Failure(DROPPED, 0, None, times, hang_up=True)
             )
 
+    def hold_next(self, method: str) -> Hold:
+        """Keep the next call to ``method`` waiting, in flight, until the returned hold is
+        released; then it is answered as any call (``fail_next``/``drop_next`` included)."""
+        hold = Hold(method)
+        with self._lock:
+            self._holds.setdefault(method, deque()).append(hold)
+        return hold
+
     def set_view_state(self, view_id: str, values: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Simulate user input: merge ``{block_id: {action_id: value}}`` into the view state."""
         with self._lock:
@@ -755,6 +779,13 @@ class SlackEmulator:
         if basic is not None:
             args.setdefault("client_id", basic[0])
             args.setdefault("client_secret", basic[1])
+        with self._lock:
+            holds = self._holds.get(method)
+            hold = holds.popleft() if holds else None
+        if hold is not None:
+            hold.arrived.set()
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, hold.released.wait, HOLD_LIMIT)
         return self._dispatch(method, args, token)
 
     def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> Response:
