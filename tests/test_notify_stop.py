@@ -82,3 +82,33 @@ def test_a_stop_gives_back_the_posts_waiting_their_turn_and_finishes_the_one_in_
     posted = [m["ts"] for m in slack.messages["C900"]]
     assert sorted(r["message_ts"] for r in after) == sorted(posted)  # each row once
     assert len([c for c in slack.calls_to("chat.postMessage") if c.ok]) == 4
+
+
+def test_a_busy_channel_s_backlog_stays_unclaimed_until_its_turn(
+    tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, clock: Clock
+) -> None:
+    """One row of a channel is claimed at a time: the rest wait unclaimed (nothing to give
+    back at a stop, and no room taken from other channels), then go out in order."""
+    settings = make_settings(tmp_path, calcom, slack, PUBLIC_URL="http://127.0.0.1:1")
+    slack.add_channel("C900", "sales", members={"U1"})
+    with running_bot(settings, clock, slack) as first:
+        link_user(first, calcom, "U1", "sam", name="Sam Jones")
+        subscribe(first, "<#C900|sales>")
+        [sam] = tables.subscriptions_of(first.rt.store.db, "T111", "U1")
+    store = Store(settings.database_path)
+    now = clock().timestamp()
+    for n in range(4):
+        _enqueue(store, sam, f"backlog-{n}", f"2026-11-26T{15 + n}:00:00Z", now)
+    store.close()
+
+    hold = slack.hold_next("chat.postMessage")
+    with running_bot(settings, clock, slack) as bot:
+        assert hold.arrived.wait(5)  # the first row's post is in flight
+        assert [(r["status"], r["attempts"]) for r in rows(bot)] == [("posting", 1)] + [
+            ("pending", 0)
+        ] * 3
+        hold.release()
+        messages = posts_to(slack, "C900", count=4)
+        bot.settled.wait(4, state="sent")
+        after = rows(bot)
+    assert [r["message_ts"] for r in after] == [m["ts"] for m in messages]  # in order, once

@@ -111,7 +111,7 @@ class Notifier:
         # channels post side by side, each at Slack's pace; a finished post looks again
         self.lanes = Lanes(on_done=self.wake)
         self._dispatched = 0.0  # time.monotonic() of the last look for due rows
-        self._targets: dict[str, str] = {}  # subscription token -> the channel it posts to
+        self._lane_of: dict[str, str] = {}  # subscription token -> its channel's lane
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -169,17 +169,18 @@ class Notifier:
         while not self.lanes.full:
             now = self._now()
             busy = self.lanes.busy()
-            skip = [token for token, target in self._targets.items() if target in busy]
+            skip = [token for token, lane in self._lane_of.items() if lane in busy]
             row = tables.claim_next(db, now, now + LEASE, skip)
             if row is None:
                 self._prune(now)
                 return
             sub = tables.subscription_by_token(db, row.token)
             target = sub.target if sub is not None else f"row-{row.id}"
+            lane = f"{row.team_id}:{target}"
             if sub is not None:
-                self._targets[row.token] = target
+                self._lane_of[row.token] = lane
             self.lanes.run(
-                f"{row.team_id}:{target}",
+                lane,
                 lambda row=row: self._handle(row),
                 give_back=lambda row=row: self._give_back(row),
             )
