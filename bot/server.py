@@ -124,9 +124,9 @@ async def run(settings: Settings, *, port: int) -> None:
     )
     socket_mode = None
     if settings.socket_mode:
-        from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+        from bot.slack.socketmode import ShapedSocketModeHandler
 
-        socket_mode = AsyncSocketModeHandler(app.state.bolt, settings.slack_app_token)
+        socket_mode = ShapedSocketModeHandler(app.state.bolt, settings.slack_app_token)
         await socket_mode.connect_async()
         log.info("Socket Mode connected; HTTP routes on port %s", port)
     else:

@@ -248,3 +248,26 @@ async def test_hello_has_the_shape_slack_sends(socket_mode: SocketModeEmulator) 
             await http.ws_connect(url)
     assert set(hello) == set(_recorded()["hello"])
     assert hello["type"] == "hello" and hello["connection_info"] == {"app_id": "A111"}
+
+
+def test_an_odd_payload_over_the_socket_is_acked_quietly(
+    served: Process, driver: SocketDriver, slack: SlackEmulator
+) -> None:
+    """Over HTTP bot/web.py checks a payload's shape before Bolt; over the socket,
+    bot/slack/socketmode.py does: `actions` that is not a list is acked (Slack does not
+    send it again), logged, and goes no further."""
+    served.wait_for_line(r"Socket Mode connected")
+    odd = {
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "team": {"id": "T111"},
+        "trigger_id": "1.2.x",
+        "actions": 5,
+    }
+    body = urlencode({"payload": json.dumps(odd)}).encode()
+    ack = driver.post(body, "application/x-www-form-urlencoded")
+    assert ack.payload is None  # acked, nothing to show
+    served.wait_for_line(r"WARNING .*odd Slack payload acked and ignored: body\.actions")
+    # a good request after it is answered as usual
+    assert "/cal book" in text_of(driver.reply(driver.command("help")))
+    assert not [line for line in served.seen if "Traceback" in line]

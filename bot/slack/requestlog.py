@@ -1,7 +1,9 @@
 """One log line per Slack request, under the request's reference.
 
 Over HTTP the reference is the one `bot.logs.RequestRefMiddleware` gave the request;
-in Socket Mode (no HTTP request) a new one is made here. The line names what arrived
+in Socket Mode (no HTTP request) a new one is made here. It is Bolt's only global
+middleware: Bolt builds each middleware's arguments by inspection on every request,
+~10 µs of the ack apiece. The line names what arrived
 (command and subcommand, action, view, shortcut or event), the team and the user, but
 never the text a user typed: it may hold names and emails.
 """

@@ -5,20 +5,19 @@ and edited test payload, a new field type): `"user": "x"`, `"actions": 5`, a vie
 state is a number. Bolt's own parsing, authorization and matchers, then listeners, read
 payloads as Slack documents them; rather than guard every read, the parts they read are
 checked here, by payload type, and anything else is acked quietly (200, one warning line
-naming the first wrong field, never a value). Over HTTP `odd` runs on the raw body before
-Bolt (bot/web.py); in Socket Mode the same check is a global Bolt middleware. Checked:
+naming the first wrong field, never a value). It runs before Bolt builds its request:
+over HTTP on the raw body (bot/web.py), in Socket Mode on the envelope's payload
+(bot/slack/socketmode.py). A Bolt middleware would be too late: Bolt reads
+`body["actions"][0]` to build any middleware's arguments. Checked:
 ids and values are strings, containers are objects, lists are lists of objects.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 from typing import Any
 
-from slack_bolt.async_app import AsyncApp
 from slack_bolt.request.internals import parse_body
-from slack_bolt.response import BoltResponse
 
 log = logging.getLogger("calbot.slack.requests")
 
@@ -147,23 +146,16 @@ def odd(body: bytes, content_type: str | None) -> str | None:
     """For the HTTP route, before Bolt parses anything (its authorization and matchers
     read the payload first): the first odd field of a raw request, or None."""
     try:
-        check(parse_body(body.decode("utf-8"), content_type))
-    except Odd as error:
-        return str(error)
+        payload = parse_body(body.decode("utf-8"), content_type)
     except (ValueError, RecursionError):  # not JSON, not UTF-8, nested past any payload
         return "body"
+    return odd_payload(payload)
+
+
+def odd_payload(payload: Any) -> str | None:
+    """The first odd field of a parsed payload (a Socket Mode envelope's), or None."""
+    try:
+        check(payload)
+    except Odd as error:
+        return str(error)
     return None
-
-
-def register(app: AsyncApp) -> None:
-    @app.middleware
-    async def slack_shaped(
-        body: dict[str, Any], next: Callable[[], Awaitable[Any]]
-    ) -> BoltResponse | None:
-        try:
-            check(body)
-        except Odd as odd:
-            log.warning("odd Slack payload acked and ignored: %s is not as Slack sends it", odd)
-            return BoltResponse(status=200, body="")
-        await next()
-        return None
