@@ -42,3 +42,30 @@ async def test_lanes_are_bounded_in_all() -> None:
     release.set()
     await asyncio.gather(*tasks)
     assert not lanes.full
+
+
+async def test_a_stop_cancels_the_posts_waiting_their_turn_and_gives_them_back() -> None:
+    lanes = Lanes(max_posts=8)
+    release = asyncio.Event()
+    posted: list[str] = []
+    given_back: list[str] = []
+
+    began = asyncio.Event()
+
+    async def slow(name: str) -> None:
+        began.set()
+        await release.wait()
+        posted.append(name)
+
+    def run(channel: str, name: str) -> asyncio.Task[None]:
+        return lanes.run(channel, lambda: slow(name), give_back=lambda: given_back.append(name))
+
+    a1 = run("T:CA", "A1")
+    await began.wait()  # A1's turn has come: its post is under way
+    a2, b1 = run("T:CA", "A2"), run("T:CB", "B1")  # A2 waits for A1; B1 not yet begun
+    assert lanes.cancel_waiting() == 2
+    release.set()
+    await asyncio.wait({a1, a2, b1})
+    assert a2.cancelled() and b1.cancelled() and not a1.cancelled()
+    assert posted == ["A1"] and sorted(given_back) == ["A2", "B1"]
+    assert lanes.tasks == set() and lanes.busy() == set()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import copy
 import json
+import logging
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -239,6 +240,44 @@ def test_a_reschedule_arriving_after_its_cancellation_was_posted_corrects_it(
     assert corrected["text"].startswith("Rescheduled: 30 min between")
     assert "Moved to a new time, not cancelled" in text_of(corrected)
     assert "edited" in corrected
+
+
+def test_a_network_failure_while_correcting_a_cancellation_leaves_the_reschedule_sent(
+    bot: NotifyBot,
+    slack: SlackEmulator,
+    sam: Any,
+    sales: str,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The correction is best effort after Slack took the reschedule: a connection lost on
+    one chat.update is one warning, the row stays sent, and the other correction is made."""
+    sub = _subscribed(bot, sales)
+    # two "Cancelled" posts of the booking (two deliveries that differ in start time)
+    plain = fixture("booking_cancelled", cancelledBy=None, cancellationReason=None)
+    assert _send(bot, sub, plain)["queued"]
+    later = fixture("booking_cancelled", startTime="2026-11-26T16:00:00Z")
+    assert _send(bot, sub, later)["queued"]
+    bot.settled.wait(2, state="held")
+    bot.tick(CANCEL_GRACE)
+    bot.settled.wait(2, state="sent")
+    assert [m["text"][:9] for m in slack.messages[sales]] == ["Cancelled"] * 2
+
+    slack.drop_next("chat.update")  # the network fails on the first edit
+    caplog.set_level(logging.INFO, logger="calbot.notify")
+    bot.tick(12)
+    assert _send(bot, sub, fixture("booking_rescheduled"))["queued"]
+    slack.wait_for("chat.update", count=2)
+    bot.settled.wait(3, state="sent")
+    assert [r["status"] for r in rows(bot)] == ["sent", "sent", "sent"]
+    assert bot.settled.seen[-1][1] == "sent"
+    first, second, rescheduled = slack.messages[sales]
+    assert rescheduled["text"].startswith("Rescheduled: 30 min between")
+    assert first["text"].startswith("Cancelled")  # the dropped edit: left as it was
+    assert second["text"].startswith("Rescheduled") and "edited" in second
+    notes = [r for r in caplog.records if r.name == "calbot.notify"]
+    assert not [r for r in notes if r.exc_info or r.levelno >= logging.ERROR]
+    [warning] = [r for r in notes if r.levelno == logging.WARNING]
+    assert "ClientPayloadError" in warning.getMessage()
 
 
 def test_created_after_cancelled_leaves_the_cancellation_as_the_last_word(

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import pytest
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -532,6 +534,33 @@ async def test_fail_next_ratelimited_with_retry_after(
         assert err.response.status_code == 200 and err.response["error"] == "channel_not_found"
         assert "Retry-After" not in err.response.headers
     assert [c.ok for c in slack.calls] == [False, True, False, False]
+
+
+async def test_drop_next_hangs_up_unanswered_and_does_nothing(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    """A network failure, not a Slack answer: the client gets no SlackApiError."""
+    posted = await client.chat_postMessage(channel="C1", text="Cancelled")
+    slack.drop_next("chat.update")
+    with pytest.raises(aiohttp.ClientError):
+        await client.chat_update(channel="C1", ts=posted["ts"], text="Moved")
+    assert slack.messages["C1"][0]["text"] == "Cancelled"
+    [dropped] = slack.calls_to("chat.update")
+    assert (dropped.ok, dropped.error) == (False, "connection_dropped")
+    assert (await client.chat_update(channel="C1", ts=posted["ts"], text="Moved"))["ok"]
+    assert slack.messages["C1"][0]["text"] == "Moved"
+
+
+async def test_hold_next_keeps_a_call_in_flight_until_released(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    hold = slack.hold_next("chat.postMessage")
+    posting = asyncio.ensure_future(client.chat_postMessage(channel="C1", text="held"))
+    await asyncio.get_running_loop().run_in_executor(None, hold.arrived.wait, 5)
+    assert not posting.done() and "C1" not in slack.messages
+    hold.release()
+    assert (await posting)["ok"] and slack.messages["C1"][0]["text"] == "held"
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]  # held once
 
 
 def test_wait_for_a_call_made_from_another_thread(slack: SlackEmulator) -> None:

@@ -8,6 +8,10 @@ out in order, one at a time, paced by a token bucket (`BURST` at once, then one 
 `INTERVAL` seconds); different channels' lanes run side by side, at most `MAX_POSTS` posts
 in flight in all. `busy()` names the channels whose lane is occupied, so the worker does not
 claim rows it could not post yet and leaves room for the other channels.
+
+A post whose turn has not come (waiting for its lane or its pace) has done nothing yet, so a
+stop cancels it at once (`cancel_waiting`) instead of waiting for its turn; its `give_back`
+runs so that its claimed row is free again for the next start.
 """
 
 from __future__ import annotations
@@ -36,48 +40,79 @@ class _Lane:
         return 0.0 if self.tokens >= 1 else (1 - self.tokens) * INTERVAL
 
 
+@dataclass
+class _Post:
+    channel: str
+    lane: _Lane
+    give_back: Callable[[], None] | None
+    started: bool = False  # its turn came: the post itself runs (or ran)
+
+
 class Lanes:
     def __init__(self, *, max_posts: int = MAX_POSTS, on_done: Callable[[], None] | None = None):
         self.max_posts = max_posts
         self._lanes: dict[str, _Lane] = {}
-        self._tasks: set[asyncio.Task[Any]] = set()
+        self._posts: dict[asyncio.Task[Any], _Post] = {}
         self._on_done = on_done
 
     @property
     def full(self) -> bool:
-        return len(self._tasks) >= self.max_posts
+        return len(self._posts) >= self.max_posts
 
     @property
     def tasks(self) -> set[asyncio.Task[Any]]:
-        return set(self._tasks)
+        return set(self._posts)
 
     def busy(self) -> set[str]:
         return {key for key, lane in self._lanes.items() if lane.users}
 
-    def run(self, channel: str, post: Callable[[], Awaitable[Any]]) -> asyncio.Task[Any]:
-        """Start `post` in `channel`'s lane: after the lane's earlier posts and its pace."""
+    def run(
+        self,
+        channel: str,
+        post: Callable[[], Awaitable[Any]],
+        *,
+        give_back: Callable[[], None] | None = None,
+    ) -> asyncio.Task[Any]:
+        """Start `post` in `channel`'s lane: after the lane's earlier posts and its pace.
+        `give_back` runs if the task is cancelled before `post` started."""
         lane = self._lanes.setdefault(channel, _Lane())
         lane.users += 1
-        task = asyncio.get_running_loop().create_task(self._in_lane(channel, lane, post))
-        self._tasks.add(task)
+        state = _Post(channel, lane, give_back)
+        task = asyncio.get_running_loop().create_task(self._in_lane(state, post))
+        self._posts[task] = state
         task.add_done_callback(self._finished)
         return task
 
-    async def _in_lane(self, channel: str, lane: _Lane, post: Callable[[], Awaitable[Any]]) -> Any:
-        try:
-            async with lane.lock:
-                delay = lane.wait_needed(time.monotonic())
-                if delay:
-                    await asyncio.sleep(delay)
-                    lane.wait_needed(time.monotonic())
-                lane.tokens -= 1
-                return await post()
-        finally:
-            lane.users -= 1
-            if not lane.users and lane.tokens >= BURST - 1e-9:
-                self._lanes.pop(channel, None)  # idle and rested: forget it
+    def cancel_waiting(self) -> int:
+        """Cancel every post whose turn has not come; how many. Posts under way go on."""
+        waiting = [task for task, state in self._posts.items() if not state.started]
+        for task in waiting:
+            task.cancel()
+        return len(waiting)
+
+    async def _in_lane(self, state: _Post, post: Callable[[], Awaitable[Any]]) -> Any:
+        lane = state.lane
+        async with lane.lock:
+            delay = lane.wait_needed(time.monotonic())
+            if delay:
+                await asyncio.sleep(delay)
+                lane.wait_needed(time.monotonic())
+            lane.tokens -= 1
+            state.started = True
+            return await post()
 
     def _finished(self, task: asyncio.Task[Any]) -> None:
-        self._tasks.discard(task)
+        # Here, not in the task: a task cancelled before its first step never runs its body.
+        state = self._posts.pop(task)
+        lane = state.lane
+        lane.users -= 1
+        if (
+            not lane.users
+            and lane.tokens >= BURST - 1e-9
+            and self._lanes.get(state.channel) is lane
+        ):
+            del self._lanes[state.channel]  # idle and rested: forget it
+        if task.cancelled() and not state.started and state.give_back is not None:
+            state.give_back()
         if self._on_done is not None:
             self._on_done()

@@ -13,7 +13,10 @@ query away. Two rules, checked just before a post:
   channel with the last word.
 - `correct_earlier`: a reschedule that arrives after its booking's old half was posted
   as "Cancelled" (the cancellation's grace period was over) edits that message to say
-  where the booking went, so the channel does not keep a false "Cancelled".
+  where the booking went, so the channel does not keep a false "Cancelled". It runs after
+  the reschedule is marked sent, so it is best effort: an edit that fails (Slack's refusal,
+  the network, a timeout) is one warning and the next edit is still tried; nothing here
+  changes the sent row.
 
 Queries filter on the subscription's token (indexed) and scan its rows, which the worker
 prunes after a week.
@@ -25,8 +28,9 @@ import json
 import logging
 from typing import Any
 
+import aiohttp
 import sqlite_utils
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackClientError
 
 from bot.blocks.notifications import moved_message
 from bot.models import BookingEvent, Subscription
@@ -40,6 +44,10 @@ _STALE_WHEN_ENDED = frozenset({"created", "requested", "rescheduled"})
 # kinds a reschedule away from the same uid makes untrue
 _STALE_WHEN_MOVED = frozenset({"created", "requested", "rescheduled", "reschedule_asked"})
 _ENDING_TRIGGERS = ("BOOKING_CANCELLED", "BOOKING_REJECTED")
+# an edit that did not happen: Slack's answer or slack_sdk's own error, the workspace gone
+# (LookupError), or the network: refused, reset, timed out (OSError, TimeoutError), or
+# closed unanswered (aiohttp's ServerDisconnectedError and ClientPayloadError: no OSError)
+_EDIT_FAILED = (SlackClientError, LookupError, OSError, aiohttp.ClientError)
 
 
 def superseded(
@@ -92,8 +100,11 @@ async def correct_earlier(
         try:
             client = rt.slack_client(sub.team_id)
             await client.chat_update(channel=channel, ts=ts, **moved_message(old, event))
-        except (SlackApiError, LookupError) as error:
+        except _EDIT_FAILED as error:
             log.warning("could not correct row %s's cancellation: %s", row_id, type(error).__name__)
+            continue
+        except Exception:  # a bug: said loudly, but the reschedule was posted all the same
+            log.exception("could not correct row %s's cancellation", row_id)
             continue
         edited += 1
         log.info("row %s: its cancellation was a reschedule, message edited", row_id)

@@ -20,8 +20,11 @@ busy channel never holds up the others:
 Every state lives in SQLite, so a restart continues where the last process stopped. The
 one window where a message could be posted twice is a crash after Slack accepted the post
 and before the row was marked sent (Slack has no idempotency key); a graceful stop waits
-for the post in flight instead. Waits between retries use the injected `sleep` and the
-runtime's clock, so tests do not wait for real; a new row wakes the worker at once.
+for the posts in flight instead, and gives back at once the claimed rows still waiting for
+their channel's turn (due again at the next start, the attempt not counted), so it takes
+about one post's time, not the pace of a backlog. Waits between retries use the injected
+`sleep` and the runtime's clock, so tests do not wait for real; a new row wakes the worker
+at once.
 """
 
 from __future__ import annotations
@@ -108,7 +111,7 @@ class Notifier:
         # channels post side by side, each at Slack's pace; a finished post looks again
         self.lanes = Lanes(on_done=self.wake)
         self._dispatched = 0.0  # time.monotonic() of the last look for due rows
-        self._targets: dict[str, str] = {}  # subscription token -> the channel it posts to
+        self._lane_of: dict[str, str] = {}  # subscription token -> its channel's lane
 
     # --- lifecycle ----------------------------------------------------------------------
 
@@ -121,9 +124,16 @@ class Notifier:
         self._wake.set()
 
     async def stop(self, timeout: float = 10) -> None:
-        """Finish the post in flight (up to `timeout`), then stop; waits are cut short."""
-        self._stopping = True
+        """Finish the posts in flight (up to `timeout`), then stop; waits are cut short.
+
+        Posts whose turn has not come (their channel's lane is busy or pacing) are given
+        back at once: they have sent nothing, and waiting for them would hold the stop for
+        as long as the backlog's pace (a second a post), then leave their rows claimed.
+        """
+        self._stopping = True  # nothing is claimed from here on
         self._wake.set()
+        if given_back := self.lanes.cancel_waiting():
+            log.info("notifier stopping: %d posts given back before their turn", given_back)
         task, self._task = self._task, None
         if task is None:
             return
@@ -138,7 +148,7 @@ class Notifier:
             left = max(0.0, timeout - (asyncio.get_running_loop().time() - started))
             _, pending = await asyncio.wait(posts, timeout=left)
             for post in pending:
-                post.cancel()  # its row is released, for the next start
+                post.cancel()  # its row is released (by _handle), for the next start
             if pending:
                 await asyncio.wait(pending, timeout=1)
 
@@ -159,16 +169,21 @@ class Notifier:
         while not self.lanes.full:
             now = self._now()
             busy = self.lanes.busy()
-            skip = [token for token, target in self._targets.items() if target in busy]
+            skip = [token for token, lane in self._lane_of.items() if lane in busy]
             row = tables.claim_next(db, now, now + LEASE, skip)
             if row is None:
                 self._prune(now)
                 return
             sub = tables.subscription_by_token(db, row.token)
             target = sub.target if sub is not None else f"row-{row.id}"
+            lane = f"{row.team_id}:{target}"
             if sub is not None:
-                self._targets[row.token] = target
-            self.lanes.run(f"{row.team_id}:{target}", lambda row=row: self._handle(row))
+                self._lane_of[row.token] = lane
+            self.lanes.run(
+                lane,
+                lambda row=row: self._handle(row),
+                give_back=lambda row=row: self._give_back(row),
+            )
 
     async def _idle(self) -> None:
         """Until woken, or the next retry falls due (by the injected sleep)."""
@@ -221,6 +236,11 @@ class Notifier:
             state = "failed"
         for observe in self.observers:
             observe(row.id, state)
+
+    def _give_back(self, row: OutboxRow) -> None:
+        """A claimed row whose post never started (a stop cancelled it while it waited for
+        its channel): due again at once, its attempt not counted."""
+        tables.release(self.rt.store.db, row.id)
 
     async def _deliver(self, row: OutboxRow) -> str:
         """Post one claimed row; the state it is left in (sent, pending, failed, skipped, held)."""

@@ -23,7 +23,9 @@ What it does like Slack:
 - ``trigger_id`` lives 3 s on the injected clock and serves once: ``expired_trigger_id``,
   ``exchanged_trigger_id`` (Slack's name for a reused trigger), ``invalid_trigger_id``.
 - ``POST /response/{id}``: response URLs, 5 uses within 30 minutes, then 404.
-- ``fail_next`` injects errors, 429s carrying ``Retry-After``.
+- ``fail_next`` injects errors, 429s carrying ``Retry-After``; ``drop_next`` hangs up on a
+  call unanswered, as a network failure does; ``hold_next`` keeps a call waiting, in flight,
+  until the test releases it.
 
 Every request is recorded as a ``Call`` (failed ones too, with ``ok=False`` and ``error``)
 under a lock; ``wait_for`` blocks on a condition until matching calls exist.
@@ -67,6 +69,8 @@ DEFAULT_SCOPES = (
 )
 _JSON_ARGS = ("blocks", "view", "attachments", "metadata", "unfurls")
 UNFURL_SOURCES = ("composer", "conversations_history")
+DROPPED = "connection_dropped"  # a Call's error when drop_next hung up on it
+HOLD_LIMIT = 10.0  # real seconds a held call waits for its release at most
 
 
 @dataclass(frozen=True)
@@ -96,6 +100,41 @@ class _Failure:
     status: int
     retry_after: int | None
     times: int
+    hang_up: bool = False
+
+
+@dataclass
+class Hold:
+    """A call kept in flight by ``hold_next``: ``arrived`` is set when it comes in; it is
+    answered (as usual) once ``release()`` is called, or after ``HOLD_LIMIT`` seconds."""
+
+    method: str
+    arrived: threading.Event = field(default_factory=threading.Event)
+    released: threading.Event = field(default_factory=threading.Event)
+
+    def release(self) -> None:
+        self.released.set()
+
+
+class _HangUp(Exception):
+    """An injected network failure: the call is recorded and its connection closed."""
+
+
+class _HungUp(Response):
+    """The status line and headers of an answer, then the connection closes before its body.
+
+    ASGI gives an app no way to close a socket before it starts a response; uvicorn closes
+    the connection when the app returns without finishing one (and logs that it did). The
+    client sees what a connection lost mid-request looks like: aiohttp raises
+    ``ClientPayloadError``, no Slack answer (``SlackApiError``) at all.
+    """
+
+    def __init__(self) -> None:
+        super().__init__(status_code=200, media_type="application/json")
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = [(b"content-type", b"application/json"), (b"content-length", b"64")]
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
 
 
 @dataclass
@@ -193,6 +232,7 @@ class SlackEmulator:
         self.socket_mode: Any = None  # a SocketModeEmulator, once attached
 
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: dict[str, deque[Hold]] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._oauth_codes: dict[str, dict[str, Any]] = {}
@@ -506,6 +546,26 @@ class SlackEmulator:
                 _Failure(error, status, retry_after, times)
             )
 
+    def drop_next(self, method: str, *, times: int = 1) -> None:
+        """Hang up on the next ``times`` calls to ``method`` (or ``"response_url"``) unanswered.
+
+        The call is recorded (``ok=False``, ``error="connection_dropped"``) and nothing is
+        done: the connection closes after the status line, before the body, as when the
+        network fails mid-request. In order with ``fail_next``'s failures for ``method``.
+        """
+        with self._lock:
+            self._failures.setdefault(method, deque()).append(
+                _Failure(DROPPED, 0, None, times, hang_up=True)
+            )
+
+    def hold_next(self, method: str) -> Hold:
+        """Keep the next call to ``method`` waiting, in flight, until the returned hold is
+        released; then it is answered as any call (``fail_next``/``drop_next`` included)."""
+        hold = Hold(method)
+        with self._lock:
+            self._holds.setdefault(method, deque()).append(hold)
+        return hold
+
     def set_view_state(self, view_id: str, values: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Simulate user input: merge ``{block_id: {action_id: value}}`` into the view state."""
         with self._lock:
@@ -719,6 +779,13 @@ class SlackEmulator:
         if basic is not None:
             args.setdefault("client_id", basic[0])
             args.setdefault("client_secret", basic[1])
+        with self._lock:
+            holds = self._holds.get(method)
+            hold = holds.popleft() if holds else None
+        if hold is not None:
+            hold.arrived.set()
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, hold.released.wait, HOLD_LIMIT)
         return self._dispatch(method, args, token)
 
     def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> Response:
@@ -727,6 +794,7 @@ class SlackEmulator:
             ctx = _Ctx(method, args, token, None, now)
             status = 200
             headers: dict[str, str] = {}
+            dropped = False
             try:
                 self._injected_failure(method)
                 handler = self._methods.get(method)
@@ -740,6 +808,8 @@ class SlackEmulator:
             except SlackError as e:
                 body, status, ok, error = e.body(), e.status, False, e.error
                 headers.update(e.headers)
+            except _HangUp:
+                body, ok, error, dropped = None, False, DROPPED, True
             recorded_args = {k: v for k, v in args.items() if k != "client_secret"}
             self.calls.append(
                 Call(
@@ -754,6 +824,8 @@ class SlackEmulator:
                 )
             )
             self._cond.notify_all()
+        if dropped:
+            return _HungUp()
         return JSONResponse(body, status_code=status, headers=headers)
 
     def _injected_failure(self, method: str) -> None:
@@ -764,6 +836,8 @@ class SlackEmulator:
         failure.times -= 1
         if failure.times <= 0:
             queue.popleft()
+        if failure.hang_up:
+            raise _HangUp(method)
         headers = {}
         if failure.status == 429 and failure.retry_after is not None:
             headers["Retry-After"] = str(failure.retry_after)
@@ -1546,6 +1620,7 @@ class SlackEmulator:
             now = self.clock()
             status = 200
             headers: dict[str, str] = {}
+            dropped = False
             try:
                 self._injected_failure("response_url")
                 if payload is None:
@@ -1555,6 +1630,8 @@ class SlackEmulator:
             except SlackError as e:
                 answer, status, ok, error = e.body(), e.status, False, e.error
                 headers.update(e.headers)
+            except _HangUp:
+                answer, ok, error, dropped = None, False, DROPPED, True
             self.calls.append(
                 Call(
                     "response_url",
@@ -1569,6 +1646,8 @@ class SlackEmulator:
                 )
             )
             self._cond.notify_all()
+        if dropped:
+            return _HungUp()
         return JSONResponse(answer, status_code=status, headers=headers)
 
     def _respond(self, url_id: str, payload: dict[str, Any], now: float) -> dict[str, Any]:
