@@ -24,6 +24,9 @@ What it does like Slack:
   ``exchanged_trigger_id`` (Slack's name for a reused trigger), ``invalid_trigger_id``.
 - ``POST /response/{id}``: response URLs, 5 uses within 30 minutes, then 404.
 - ``fail_next`` injects errors, 429s carrying ``Retry-After``.
+- ``hold`` (a test instrument, not Slack behaviour) keeps the next calls to a method from
+  being answered until the test sets the event it returns: a test sees which other calls
+  arrive while that one is in flight (calls made one after another never do).
 
 Every request is recorded as a ``Call`` (failed ones too, with ``ok=False`` and ``error``)
 under a lock; ``wait_for`` blocks on a condition until matching calls exist.
@@ -96,6 +99,13 @@ class _Failure:
     status: int
     retry_after: int | None
     times: int
+
+
+@dataclass
+class _Hold:
+    released: threading.Event
+    times: int
+    seconds: float
 
 
 @dataclass
@@ -193,6 +203,7 @@ class SlackEmulator:
         self.socket_mode: Any = None  # a SocketModeEmulator, once attached
 
         self._failures: dict[str, deque[_Failure]] = {}
+        self._holds: dict[str, deque[_Hold]] = {}
         self._triggers: dict[str, _Trigger] = {}
         self._response_urls: dict[str, _ResponseUrl] = {}
         self._oauth_codes: dict[str, dict[str, Any]] = {}
@@ -506,6 +517,25 @@ class SlackEmulator:
                 _Failure(error, status, retry_after, times)
             )
 
+    def hold(self, method: str, *, times: int = 1, seconds: float = 30.0) -> threading.Event:
+        """Hold the next ``times`` calls to ``method`` unanswered (and unrecorded) until the
+        returned event is set, or for ``seconds`` at most; then answer them as usual."""
+        released = threading.Event()
+        with self._lock:
+            self._holds.setdefault(method, deque()).append(_Hold(released, times, seconds))
+        return released
+
+    def _take_hold(self, method: str) -> _Hold | None:
+        with self._lock:
+            queue = self._holds.get(method)
+            if not queue:
+                return None
+            hold = queue[0]
+            hold.times -= 1
+            if hold.times <= 0:
+                queue.popleft()
+            return hold
+
     def set_view_state(self, view_id: str, values: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Simulate user input: merge ``{block_id: {action_id: value}}`` into the view state."""
         with self._lock:
@@ -719,6 +749,9 @@ class SlackEmulator:
         if basic is not None:
             args.setdefault("client_id", basic[0])
             args.setdefault("client_secret", basic[1])
+        hold = self._take_hold(method)
+        if hold is not None:  # waits in a worker thread: other calls are answered meanwhile
+            await asyncio.to_thread(hold.released.wait, hold.seconds)
         return self._dispatch(method, args, token)
 
     def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> Response:
