@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
 from collections.abc import Iterator
@@ -532,6 +533,19 @@ async def test_fail_next_ratelimited_with_retry_after(
         assert err.response.status_code == 200 and err.response["error"] == "channel_not_found"
         assert "Retry-After" not in err.response.headers
     assert [c.ok for c in slack.calls] == [False, True, False, False]
+
+
+async def test_hold_answers_a_call_once_the_test_releases_it(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    """A test instrument: the held call waits for the test's event, others go on."""
+    released = slack.hold("chat.postMessage")
+    held = asyncio.ensure_future(client.chat_postMessage(channel="C1", text="held"))
+    assert (await client.auth_test())["ok"]
+    assert not held.done() and slack.calls_to("chat.postMessage") == []
+    released.set()
+    assert (await held)["ok"]
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]  # not held
 
 
 def test_wait_for_a_call_made_from_another_thread(slack: SlackEmulator) -> None:
