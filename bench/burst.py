@@ -53,6 +53,7 @@ sys.path.insert(0, os.path.join(ROOT, "bench"))
 from webhooks import TOKEN, delivery, free_port, prepare_database, rss_mb  # noqa: E402
 
 SECRET = "bench-signing-secret"
+SENT: dict[str, int] = {}  # requests sent, by host:port (the RSS line says after how many)
 KEY = "bench-maton-key-0123456789"
 BUSY_MARK = "very busy"
 ASYNCIO_SERVE = """
@@ -279,7 +280,13 @@ async def burst(
 
     started = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
+    _count(url, len(bodies))
     return len(bodies) / (time.perf_counter() - started), latencies, answers
+
+
+def _count(url: str, requests: int) -> None:
+    host = url.split("/")[2]
+    SENT[host] = SENT.get(host, 0) + requests
 
 
 async def slack_stats(session: aiohttp.ClientSession, slack_url: str) -> dict[str, Any]:
@@ -345,6 +352,7 @@ async def webhook_max(session: aiohttp.ClientSession, url: str, count: int, firs
     started = time.perf_counter()
     for start in range(0, count, 50):
         await asyncio.gather(*(one(first + start + k) for k in range(min(50, count - start))))
+    _count(url, count)
     return count / (time.perf_counter() - started)
 
 
@@ -365,6 +373,7 @@ async def webhook_paced(
         if delay > 0:
             await asyncio.sleep(delay)
         tasks.append(asyncio.ensure_future(one(first + i)))
+    _count(url, len(tasks))
     return p99(list(await asyncio.gather(*tasks)))
 
 
@@ -465,10 +474,12 @@ async def measure(
                 paced = await webhook_paced(session, url, args.rate, args.seconds, hook)
                 hook += int(args.rate * args.seconds)
                 keep("hook", who, {"rate": rate, "p99": paced, "cpu": cpu})
-        report(results, args, rss_mb(pids["calbot"]))
+        report(results, args, rss_mb(pids["calbot"]), SENT.get(bot.split("/")[2], 0))
 
 
-def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, rss: float) -> None:
+def report(
+    results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, rss: float, sent: int
+) -> None:
     def med(row: str, who: str, key: str) -> float:
         return statistics.median(r[key] for r in results[row][who])
 
@@ -516,8 +527,56 @@ def report(results: dict[str, dict[str, list[Any]]], args: argparse.Namespace, r
                 f"{r['unanswered']}, interim lines {r['interim']}; next request "
                 f"{'got its picker' if r['next_ok'] else 'FAILED'}"
             )
-    print(f"\nlogging: {logging_cost():.1f} µs per request (two lines, text, redacted)")
-    print(f"calbot RSS at the end: {rss:.1f} MB")
+    logging_us = logging_cost()
+    print(f"\nlogging: {logging_us:.1f} µs per request (two lines, text, redacted)")
+    print(f"calbot RSS at the end: {rss:.1f} MB after {sent:,} requests")
+    print("\ntargets (issue 15):")
+    for line in verdicts(results, med, rss, sent, logging_us):
+        print(f"  {line}")
+
+
+def verdicts(
+    results: dict[str, dict[str, list[Any]]],
+    med: Any,
+    rss: float,
+    sent: int,
+    logging_us: float,
+) -> list[str]:
+    """Each target of the issue against this run's medians: met, or not, and by what."""
+
+    def line(ok: bool, text: str) -> str:
+        return f"{'met    ' if ok else 'NOT MET'} {text}"
+
+    out = []
+    if "help" in results:
+        ratio = med("help", "calbot", "rate") / med("help", "floor", "rate")
+        p99_ms = med("help", "calbot", "p99")
+        out.append(line(ratio >= 0.7, f"/cal help ≥ 0.7× the floor's req/s: {ratio:.2f}×"))
+        out.append(line(p99_ms <= 50, f"/cal help p99 ≤ 50 ms: {p99_ms:.0f} ms"))
+    if "book" in results:
+        rounds = results["book"]["calbot"]
+        over3 = sum(r["over3"] for r in rounds)
+        worst = max(r["p99"] for r in rounds)
+        lost = sum(r["unanswered"] + r["errors"] for r in rounds)
+        out.append(line(over3 == 0, f"/cal book burst: no ack over 3 s: {over3}"))
+        out.append(line(worst <= 100, f"/cal book burst: p99 ack ≤ 100 ms: {worst:.0f} ms"))
+        out.append(line(lost == 0, f"/cal book burst: picker or busy within 10 s: {lost} not"))
+        out.append(line(all(r["next_ok"] for r in rounds), "next request after the burst works"))
+    if "hook" in results:
+        ratio = med("hook", "calbot", "rate") / med("hook", "floor", "rate")
+        slower = med("hook", "calbot", "p99") / med("hook", "floor", "p99")
+        out.append(line(ratio >= 0.8, f"webhook max ≥ 0.8× the floor's: {ratio:.2f}×"))
+        out.append(line(slower <= 1.3, f"webhook p99 at the paced rate ≤ 1.3×: {slower:.2f}×"))
+    out.append(line(logging_us <= 100, f"logging ≤ 0.1 ms a request: {logging_us:.0f} µs"))
+    enough = sent >= 10_000
+    out.append(
+        line(
+            rss <= 100 and enough,
+            f"RSS ≤ 100 MB after 10,000 requests: {rss:.0f} MB after {sent:,}"
+            + ("" if enough else " (too few requests: raise --rounds or the bursts)"),
+        )
+    )
+    return out
 
 
 def main() -> None:

@@ -11,13 +11,19 @@ import contextlib
 import logging
 from collections.abc import AsyncIterator
 
-from slack_bolt.adapter.starlette.async_handler import AsyncSlackRequestHandler
+from slack_bolt.adapter.starlette.async_handler import (
+    AsyncSlackRequestHandler,
+    to_async_bolt_request,
+    to_starlette_response,
+)
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from bot.blocks.limits import REQUEST_BODY
+from bot.bodies import TooLarge, read_limited
 from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
 from bot.notify.reminder_deliveries import or_else
@@ -43,17 +49,22 @@ def create_app(rt: Runtime) -> Starlette:
         return await slack_handler.handle(request)
 
     async def slack_events(request: Request) -> Response:
-        """Slack's POSTs: verified and shape-checked here (bot/slack/signing.py, shape.py)
-        before Bolt reads a byte of them."""
+        """Slack's POSTs: capped in size (bot/blocks/limits.py, REQUEST_BODY), verified and
+        shape-checked here (bot/slack/signing.py, shape.py) before Bolt reads a byte of them."""
         secret = rt.settings.slack_signing_secret
-        body = await request.body()
+        try:
+            body = await read_limited(request, REQUEST_BODY)
+        except TooLarge:  # before the signature: anyone can send this, so nothing is kept
+            log.warning("Slack request refused: body over %d bytes", REQUEST_BODY)
+            return JSONResponse({"error": "body too large"}, status_code=413)
         if not signing.verified(secret, request.headers, body):
             return JSONResponse({"error": "invalid request"}, status_code=401)
         if odd := shape.odd(body, request.headers.get("content-type")):
             log.warning("odd Slack payload acked and ignored: %s is not as Slack sends it", odd)
             return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
-        try:
-            return await slack_handler.handle(request)
+        try:  # the body already read, handed to Bolt as its Starlette adapter would
+            answer = await bolt.async_dispatch(to_async_bolt_request(request, body))
+            return to_starlette_response(answer)
         except Exception as error:  # Bolt could not read a signed payload (wrong types)
             log.warning("unreadable Slack payload ignored: %s", type(error).__name__)
             return Response(status_code=200)  # signed by Slack: a quiet ack, no retry

@@ -313,6 +313,35 @@ def event_payload(rng: random.Random, user: str) -> dict[str, Any]:
     return body
 
 
+FORGOTTEN_TEAM = "T222"  # the workspace lifecycle events forget; the run's own is T111
+
+
+def lifecycle_payload(rng: random.Random) -> dict[str, Any]:
+    """`app_uninstalled` or `tokens_revoked` (the bot's token, a user's, both or neither)
+    in the Events API envelope, for FORGOTTEN_TEAM: they delete everything kept for their
+    team, so they never name T111, whose links the rest of the run reads."""
+    body = _load("event_app_home_opened.json")
+    body["team_id"] = FORGOTTEN_TEAM
+    body.pop("enterprise_id", None)
+    body.pop("authorizations", None)
+    kind = rng.choice(["app_uninstalled", "tokens_revoked"])
+    body["event"] = {"type": kind, "event_ts": "1606810927.510671"}
+    if kind == "tokens_revoked":
+        body["event"]["tokens"] = rng.choice(
+            [{"bot": ["UB222"]}, {"oauth": ["U91"]}, {"oauth": ["U91"], "bot": ["UB222"]}, {}]
+        )
+    body["event_id"] = f"Ev{rng.randrange(10**9)}"
+    return body
+
+
+def kept_away(body: Any) -> Any:
+    """A mutated lifecycle event that names T111 (JUNK has it) aimed back at
+    FORGOTTEN_TEAM: calbot reads an event's team from `team_id` alone."""
+    if isinstance(body, dict) and body.get("team_id") == "T111":
+        body["team_id"] = FORGOTTEN_TEAM
+    return body
+
+
 def mutate(rng: random.Random, body: Any, times: int) -> Any:
     """`body` with `times` random changes at random depths: a value replaced by junk, a key
     removed, a list emptied. Never touches a URL into anything but junk."""

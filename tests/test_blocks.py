@@ -9,9 +9,11 @@ from zoneinfo import ZoneInfo
 
 from bot import grammar
 from bot.blocks import limits
-from bot.blocks.booking_modal import YOU_UNLINKED, booking_form
+from bot.blocks.booking_modal import YOU_UNLINKED, booking_form, chosen_people
 from bot.blocks.errors import error_reply, error_text
 from bot.calcom import errors as gateway
+from bot.grammar.commands import Find
+from bot.ids import Action, Block
 from bot.models import Draft, Form
 from bot.services import errors as service
 from bot.services.paging import Cursor, page_at
@@ -85,6 +87,18 @@ def test_the_booking_modal_words_an_unlinked_host() -> None:
     theirs = Form(Draft(host="U2"), "U1", day, problem=service.TeammateNotLinked("U2"))
     assert YOU_UNLINKED in str(booking_form(yours)["blocks"])
     assert "<@U2> hasn't connected Cal.com yet." in str(booking_form(theirs)["blocks"])
+
+
+def test_the_modal_takes_as_many_people_as_find() -> None:
+    """One limit (limits.MAX_PEOPLE) for `/cal find`'s mentions and the modal's "With"."""
+    users = [f"U{i}" for i in range(1, 20)]
+    state = {"type": "multi_users_select", "selected_users": users}
+    view = {"state": {"values": {f"{Block.BOOKING_WITH}.1": {Action.BOOKING_WITH: state}}}}
+    assert chosen_people(view, "U1") == tuple(users[1 : limits.MAX_PEOPLE + 1])
+    mentions = [f"<@{u}>" for u in users[1:]]
+    assert isinstance(grammar.parse(f"find 30min {' '.join(mentions[: limits.MAX_PEOPLE])}"), Find)
+    too_many = " ".join(mentions[: limits.MAX_PEOPLE + 1])
+    assert isinstance(grammar.parse(f"find 30min {too_many}"), grammar.Invalid)
 
 
 def test_a_picker_page_stays_within_slacks_limits() -> None:

@@ -1,7 +1,11 @@
 """A fuzz run through the real ASGI app (issue 9): thousands of generated `/cal` texts and
 mutated real interactive/event payloads, all validly signed. Nothing may answer 5xx, log
 a traceback, or make calbot call any URL but the emulators'. Seeded, so a failure comes
-back the same way; bounded by a case count (and a generous wall-clock guard)."""
+back the same way; bounded by a case count (and a generous wall-clock guard).
+
+`app_uninstalled` and `tokens_revoked` delete a whole workspace, so they are aimed at a
+second one, T222, filled again with links before each and settled after: they run
+against real rows every time, and the run's own workspace, T111, is never forgotten."""
 
 from __future__ import annotations
 
@@ -18,11 +22,21 @@ from urllib.parse import unquote_to_bytes, urlencode
 import pytest
 
 from bot.blocks.notifications import booking_message
+from bot.models import Link
 from bot.notify import events
 from tests.attacker import Attacker, attacker_server
 from tests.emulators.blockkit import validate_blocks
+from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.fuzzgen import command_texts, event_payload, interactive_payload, mutate
+from tests.fuzzgen import (
+    FORGOTTEN_TEAM,
+    command_texts,
+    event_payload,
+    interactive_payload,
+    kept_away,
+    lifecycle_payload,
+    mutate,
+)
 from tests.helpers import Bot
 
 FIXTURES = Path(__file__).parent / "fixtures" / "calcom"
@@ -99,13 +113,54 @@ def _command_form(rng: random.Random, text: str, slack: SlackEmulator, attacker:
     return urlencode(form).encode()
 
 
+class ForgottenTeam:
+    """FORGOTTEN_TEAM's links, each with its own Cal.com account and Maton connection, put
+    back whenever a lifecycle event has forgotten them, so every such event has a whole
+    workspace to delete (while the rest of the run, in T111, keeps its own)."""
+
+    def __init__(self, bot: Bot, calcom: CalcomEmulator) -> None:
+        self.bot, self.calcom = bot, calcom
+        self.seeded = 0
+
+    def ensure(self) -> None:
+        # the store's one connection is the server loop's: read and written there, not from
+        # this thread (a write from here inside one of its transactions breaks both)
+        server, store = self.bot.server, self.bot.rt.store
+        assert server is not None
+
+        async def kept() -> bool:
+            return bool(store.links(FORGOTTEN_TEAM))
+
+        if server.call(kept):
+            return
+        self.seeded += 1
+        links = []
+        for user in ("U91", "U92"):
+            username = f"gone{self.seeded}{user.lower()}"
+            self.calcom.add_account(username=username, name=username, email=f"{username}@b.test")
+            connection = self.calcom.add_connection(username)
+            links.append(Link(FORGOTTEN_TEAM, user, connection.connection_id, "ACTIVE"))
+
+        async def save() -> None:
+            for link in links:
+                store.save_link(link)
+
+        server.call(save)
+
+
 def test_fuzzed_commands_and_payloads_never_crash(
-    bot: Bot, sam: Any, slack: SlackEmulator, attacker: Attacker, tracebacks: Tracebacks
+    bot: Bot,
+    sam: Any,
+    slack: SlackEmulator,
+    calcom: CalcomEmulator,
+    attacker: Attacker,
+    tracebacks: Tracebacks,
 ) -> None:
     rng = random.Random(SEED)
     slack_url = slack.new_response_url(channel="C1", user_id="U1")
     started = time.monotonic()
     failures: list[str] = []
+    forgotten = ForgottenTeam(bot, calcom)
 
     def send(body: bytes, content_type: str, what: str) -> None:
         # every URL a body names is the Slack emulator's or the attacker's: never the internet
@@ -121,7 +176,13 @@ def test_fuzzed_commands_and_payloads_never_crash(
         assert time.monotonic() - started < WALL_GUARD
     for _ in range(PAYLOADS):
         user = rng.choice(USERS)
-        if rng.random() < 0.15:
+        kind = rng.random()
+        if kind < 0.04:  # they delete a workspace: T222's, put back first, settled after
+            forgotten.ensure()
+            body = kept_away(mutate(rng, lifecycle_payload(rng), rng.randrange(3)))
+            send(json.dumps(body).encode(), "application/json", json.dumps(body))
+            bot.settle(timeout=30)
+        elif kind < 0.15:
             body = mutate(rng, event_payload(rng, user), rng.randrange(3))
             send(json.dumps(body).encode(), "application/json", json.dumps(body))
         else:
@@ -135,6 +196,7 @@ def test_fuzzed_commands_and_payloads_never_crash(
     assert failures == [], failures[:10]
     assert tracebacks.records == [], tracebacks.report()
     assert attacker.requests == []
+    assert forgotten.seeded > 10  # many lifecycle events, mutated or not, forgot T222
 
 
 def test_mutated_cal_com_deliveries_always_render() -> None:

@@ -7,6 +7,8 @@ The bot runs with SLACK_CLIENT_ID/SECRET and no bot token; the Slack emulator pl
 
 from __future__ import annotations
 
+import logging
+
 import httpx
 import pytest
 
@@ -129,6 +131,29 @@ def test_tokens_revoked_for_the_bot_forgets_the_team(bot: Bot, calcom: CalcomEmu
     assert bot.rt.store.links("T111") == []
     assert sam.connection_id not in calcom.connections
     assert bot.rt.store.links("T999") == [other]
+
+
+@pytest.mark.parametrize(
+    "tokens", [["UB111"], {"bot": "UB111"}, {"bot": [5]}, {"oauth": {"U1": 1}}, "bot"]
+)
+def test_tokens_revoked_not_as_slack_sends_it_forgets_nothing(
+    bot: Bot, calcom: CalcomEmulator, tokens: object, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Signed but odd (found by tests/test_fuzz.py): acked, one warning, no traceback."""
+    sam = link_user(bot, calcom, "U1", "sam")
+    send_event(bot.slack, "T111", {"type": "tokens_revoked", "tokens": tokens})
+    bot.settle()
+    assert bot.rt.store.get_link("T111", "U1") == sam
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == [
+        f"odd Slack payload acked and ignored: {_odd_field(tokens)} is not as Slack sends it"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]
+
+
+def _odd_field(tokens: object) -> str:
+    if not isinstance(tokens, dict):
+        return "event.tokens"
+    return f"event.tokens.{next(iter(tokens))}"
 
 
 def test_app_uninstalled_in_single_workspace_mode(

@@ -172,3 +172,27 @@ def test_a_hidden_event_types_link_stays_plain_and_its_forged_button_books_nothi
     forged = bot.slack.click("unfurl_slot:0", value=f"U1:{hidden['id']}:{epoch}", user="U2")
     assert "Booked" not in text_of(bot.slack.reply(forged))
     assert calcom.bookings == {}
+
+
+def test_a_workspace_without_links_write_keeps_its_links_plain_and_calm(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam, caplog
+) -> None:
+    """Installed before unfurls needed links:write: Slack refuses chat.unfurl; the link
+    stays plain and the refusal is one warning for the operator. Nobody asked for the
+    card, so no error message goes to anyone in Slack."""
+    import logging
+
+    slack.teams["T111"]["scopes"] = slack.teams["T111"]["scopes"].replace(",links:write", "")
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    with caplog.at_level(logging.INFO):
+        shared(bot, slack, [URL])
+        [call] = slack.wait_for("chat.unfurl", lambda c: True)
+        bot.settle()
+    assert not call.ok and call.response["error"] == "missing_scope"
+    assert slack.unfurls == {}
+    warnings = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert warnings == [
+        "Slack refused the unfurl: missing_scope (reinstall calbot to grant links:write)"
+    ]
+    assert not [r for r in caplog.records if r.exc_info]
+    assert slack.calls_to("chat.postEphemeral") == slack.calls_to("chat.postMessage") == []

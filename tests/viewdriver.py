@@ -233,8 +233,24 @@ class ViewDriver:
         self, callback_id: str, *, author: str, user: str = "U1", channel: str = "C1"
     ) -> httpx.Response:
         """A message shortcut on a message `author` wrote."""
+        return self.bot.slack.interact(
+            self.message_action(callback_id, author=author, user=user, channel=channel)
+        )
+
+    def message_action(
+        self,
+        callback_id: str,
+        *,
+        author: str,
+        user: str = "U1",
+        channel: str = "C1",
+        **message_fields: Any,
+    ) -> dict[str, Any]:
+        """The payload of a message shortcut on a message `author` wrote (`message_fields`
+        replace or add to the message's: its text, its blocks)."""
         message = {"type": "message", "text": "let's meet", "user": author, "ts": "1700.000100"}
-        payload = {
+        message.update(message_fields)
+        return {
             "type": "message_action",
             "token": "legacy-unused",
             "action_ts": f"{time.time():.6f}",
@@ -247,7 +263,6 @@ class ViewDriver:
             "message": message,
             "response_url": self.slack.new_response_url(channel=channel, user_id=user),
         }
-        return self.bot.slack.interact(payload)
 
     def open_home(self, user: str = "U1") -> dict[str, Any]:
         """The user opens the App Home; the Home as the bot published it in answer."""

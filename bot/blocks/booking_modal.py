@@ -83,15 +83,12 @@ def _people(form: Form) -> tuple[str, ...]:
     return form.draft.people if form.you_host else ()
 
 
-MAX_WITH = 8  # the `/cal find` limit (bot/grammar/find.py)
-
-
 def _with_select(form: Form) -> BlockDict:
     element: dict[str, Any] = {
         "type": "multi_users_select",
         "action_id": Action.BOOKING_WITH,
         "placeholder": {"type": "plain_text", "text": "Teammates (optional)"},
-        "max_selected_items": MAX_WITH,
+        "max_selected_items": limits.MAX_PEOPLE,
     }
     if form.draft.people:
         element["initial_users"] = list(form.draft.people)
@@ -115,7 +112,7 @@ def chosen_people(view: dict[str, Any], owner: str) -> tuple[str, ...] | None:
     for user in users:
         if isinstance(user, str) and user != owner and user not in chosen:
             chosen.append(user)
-    return tuple(chosen[:MAX_WITH])
+    return tuple(chosen[: limits.MAX_PEOPLE])
 
 
 def _no_times(form: Form) -> BlockDict:

@@ -12,11 +12,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from bot.blocks.limits import MAX_PEOPLE
 from bot.grammar.arguments import meeting_parts
 from bot.grammar.commands import Command, Find, Invalid
 from bot.grammar.tokens import mention_id
 
-MAX_PEOPLE = 8  # participants besides the caller
 USAGE = (
     "`/cal find <type or length> @a @b [@group] [when]`, "
     "e.g. `/cal find 30min @alice @bob next week`"

@@ -21,6 +21,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.bodies import TooLarge, read_limited
 from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import routines
@@ -33,30 +34,12 @@ MAX_BODY = 1024 * 1024
 SIGNATURE_HEADER = "x-cal-signature-256"
 
 
-class TooLarge(Exception):
-    pass
-
-
 def signature_ok(secret: str, body: bytes, given: str | None) -> bool:
     """Whether `given` is the hex HMAC-SHA256 of `body` under `secret` (constant time)."""
     if not given:
         return False
     expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return hmac.compare_digest(expected, given.strip().lower())
-
-
-async def read_limited(request: Request, limit: int = MAX_BODY) -> bytes:
-    """The body, refusing more than `limit` bytes without reading them all."""
-    declared = request.headers.get("content-length")
-    if declared and declared.isdigit() and int(declared) > limit:
-        raise TooLarge()
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise TooLarge()
-        chunks.append(chunk)
-    return b"".join(chunks)
 
 
 def _answer(status: int, **body: object) -> Response:
@@ -74,7 +57,7 @@ def webhook_route(
         if sub is None:
             return _answer(404, error="unknown subscription")
         try:
-            body = await read_limited(request)
+            body = await read_limited(request, MAX_BODY)
         except TooLarge:
             return _answer(413, error="body over 1 MB")
         if not signature_ok(sub.secret, body, request.headers.get(SIGNATURE_HEADER)):

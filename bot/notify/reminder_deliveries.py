@@ -16,8 +16,9 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from bot.bodies import TooLarge, read_limited
 from bot.notify import events
-from bot.notify.endpoint import SIGNATURE_HEADER, TooLarge, read_limited, signature_ok
+from bot.notify.endpoint import MAX_BODY, SIGNATURE_HEADER, signature_ok
 from bot.runtime import Runtime
 from bot.services import routines
 from bot.store import notifications as tables
@@ -53,7 +54,7 @@ def or_else(rt: Runtime, subscriptions: Endpoint) -> Endpoint:
 
 async def receive(rt: Runtime, hook: rows.Hook, request: Request) -> Response:
     try:
-        body = await read_limited(request)
+        body = await read_limited(request, MAX_BODY)
     except TooLarge:
         return _answer(413, error="body over 1 MB")
     if not signature_ok(hook.secret, body, request.headers.get(SIGNATURE_HEADER)):

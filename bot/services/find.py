@@ -11,10 +11,10 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 
+from bot.blocks.limits import MAX_PEOPLE
 from bot.calcom.errors import NotFound
 from bot.calcom.models import Booking
 from bot.concurrently import in_order
-from bot.grammar.find import MAX_PEOPLE
 from bot.models import Link
 from bot.runtime import Runtime
 from bot.services import authority, intents, offers

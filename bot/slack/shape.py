@@ -77,11 +77,16 @@ def _element(element: dict[str, Any], where: str) -> None:
     _text(option, "value", f"{where}.selected_option")
     for i, chosen in enumerate(_objects(element, "selected_options", where)):
         _text(chosen, "value", f"{where}.selected_options[{i}]")
-    users = element.get("selected_users")
-    if users is not None and not (
-        isinstance(users, list) and all(isinstance(u, str) for u in users)
+    _strings(element, "selected_users", where)
+
+
+def _strings(node: dict[str, Any], key: str, where: str) -> None:
+    """`node[key]`, when present, is a list of strings (user ids)."""
+    value = node.get(key)
+    if value is not None and not (
+        isinstance(value, list) and all(isinstance(v, str) for v in value)
     ):
-        raise Odd(f"{where}.selected_users")
+        raise Odd(f"{where}.{key}")
 
 
 def _view(body: dict[str, Any], *, required: bool) -> None:
@@ -140,6 +145,9 @@ def check(body: Any) -> None:
         for key in ("user", "channel"):  # an id, or the object (user_change's user)
             if event.get(key) is not None and not isinstance(event[key], str | dict):
                 raise Odd(f"event.{key}")
+        tokens = _object(event, "tokens", "event")  # tokens_revoked: user ids, by kind
+        for key in ("oauth", "bot"):
+            _strings(tokens, key, "event.tokens")
 
 
 def odd(body: bytes, content_type: str | None) -> str | None:

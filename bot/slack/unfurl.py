@@ -16,6 +16,7 @@ import re
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 
 from bot.blocks.unfurl import unfurls
 from bot.ids import Action
@@ -49,7 +50,13 @@ async def on_link_shared(turn: Turn, body: dict[str, Any]) -> None:
         where = {"unfurl_id": event.get("unfurl_id"), "source": "composer"}
     else:
         where = {"channel": event.get("channel"), "ts": event.get("message_ts")}
-    await turn.client.chat_unfurl(**where, unfurls=unfurls(found))
+    try:
+        await turn.client.chat_unfurl(**where, unfurls=unfurls(found))
+    except SlackApiError as error:  # nobody asked: nobody to tell but the operator
+        code = error.response.get("error") if isinstance(error.response.data, dict) else None
+        hint = " (reinstall calbot to grant links:write)" if code == "missing_scope" else ""
+        log.warning("Slack refused the unfurl: %s%s", code or "an unreadable answer", hint)
+        return
     log.info("unfurled %d booking link(s)", len(found))
 
 

@@ -1223,7 +1223,10 @@ class SlackEmulator:
     def _chat_unfurl(self, ctx: _Ctx) -> dict[str, Any]:
         """As Slack's chat.unfurl: `channel`+`ts` or `unfurl_id`+`source` name the message;
         `unfurls` maps URLs that message shared to blocks (validated as a message's) or an
-        attachment."""
+        attachment. Needs links:write."""
+        assert ctx.team is not None
+        if "links:write" not in ctx.team["scopes"].split(","):
+            raise SlackError("missing_scope", needed="links:write", provided=ctx.team["scopes"])
         args = ctx.args
         channel, ts = args.get("channel"), args.get("ts")
         unfurl_id, source = args.get("unfurl_id"), args.get("source")
