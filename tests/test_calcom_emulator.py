@@ -7,6 +7,7 @@ import hmac
 import json
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -314,6 +315,18 @@ def test_together_holds_requests_until_all_are_in_flight(emu, as_alice):
     wait), so a client that sends a group one by one is caught."""
     emu.fault("together", path="/cal-com/v2/me", times=2, seconds=0.2)
     assert as_alice("GET", "/v2/me").status_code == 504
+
+
+def test_hold_answers_a_request_once_the_test_releases_it(emu, as_alice):
+    """A test instrument: the held request waits for the test's event, others go on."""
+    released = emu.hold("/cal-com/v2/me")
+    with ThreadPoolExecutor(1) as pool:
+        held = pool.submit(as_alice, "GET", "/v2/me")
+        assert as_alice("GET", "/v2/event-types", EVENT_TYPES).status_code == 200
+        assert not held.done()
+        released.set()
+        assert held.result(5).status_code == 200
+    assert as_alice("GET", "/v2/me").status_code == 200  # times=1: the next is not held
 
 
 def test_by_uid_reads_cancels_and_reschedules_need_no_credential(emu, alice, as_alice, as_bob):

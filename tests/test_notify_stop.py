@@ -52,7 +52,7 @@ def test_a_stop_gives_back_the_posts_waiting_their_turn_and_finishes_the_one_in_
         _enqueue(store, sub, f"backlog-{n}", f"2026-11-26T{15 + n}:00:00Z", now)
     store.close()
 
-    hold = slack.hold_next("chat.postMessage")  # the first post stays in flight
+    hold = slack.hold("chat.postMessage")  # the first post stays in flight
     with running_bot(settings, clock, slack) as second:
         assert hold.arrived.wait(5)
         notifier = second.notifier
@@ -101,7 +101,7 @@ def test_a_busy_channel_s_backlog_stays_unclaimed_until_its_turn(
         _enqueue(store, sam, f"backlog-{n}", f"2026-11-26T{15 + n}:00:00Z", now)
     store.close()
 
-    hold = slack.hold_next("chat.postMessage")
+    hold = slack.hold("chat.postMessage")
     with running_bot(settings, clock, slack) as bot:
         assert hold.arrived.wait(5)  # the first row's post is in flight
         assert [(r["status"], r["attempts"]) for r in rows(bot)] == [("posting", 1)] + [

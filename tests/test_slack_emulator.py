@@ -551,16 +551,29 @@ async def test_drop_next_hangs_up_unanswered_and_does_nothing(
     assert slack.messages["C1"][0]["text"] == "Moved"
 
 
-async def test_hold_next_keeps_a_call_in_flight_until_released(
+async def test_hold_keeps_a_call_in_flight_until_released(
     slack: SlackEmulator, client: AsyncWebClient
 ) -> None:
-    hold = slack.hold_next("chat.postMessage")
+    hold = slack.hold("chat.postMessage")
     posting = asyncio.ensure_future(client.chat_postMessage(channel="C1", text="held"))
     await asyncio.get_running_loop().run_in_executor(None, hold.arrived.wait, 5)
     assert not posting.done() and "C1" not in slack.messages
     hold.release()
     assert (await posting)["ok"] and slack.messages["C1"][0]["text"] == "held"
     assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]  # held once
+
+
+async def test_hold_answers_a_call_once_the_test_releases_it(
+    slack: SlackEmulator, client: AsyncWebClient
+) -> None:
+    """A test instrument: the held call waits for the test's event, others go on."""
+    released = slack.hold("chat.postMessage")
+    held = asyncio.ensure_future(client.chat_postMessage(channel="C1", text="held"))
+    assert (await client.auth_test())["ok"]
+    assert not held.done() and slack.calls_to("chat.postMessage") == []
+    released.set()
+    assert (await held)["ok"]
+    assert (await client.chat_postMessage(channel="C1", text="next"))["ok"]  # not held
 
 
 def test_wait_for_a_call_made_from_another_thread(slack: SlackEmulator) -> None:

@@ -6,7 +6,9 @@ secret in Slack: every channel notification's Join link carries it. So Cal.com's
 proves nothing about the person clicking. Before a cancel, a reschedule, a confirm or a
 decline, from any surface (a typed `/cal cancel <uid>`, list, confirmation, notification
 and App Home buttons, the modals), the booking is read (`GET /v2/bookings/{uid}`) and the
-clicker's linked Cal.com user must be one of its hosts, by Cal.com user id.
+clicker's linked Cal.com user must be one of its hosts, by Cal.com user id. That id is
+stored with the link; an older link without it takes it from the (cached) profile, read
+side by side with the booking (the booking's errors still come first).
 
 Attendees: refused too. An attendee is named in a booking by email and name, both of
 which the host or the booker typed, so nothing in the booking ties an attendee to a Slack
@@ -20,6 +22,7 @@ from __future__ import annotations
 import logging
 
 from bot.calcom.models import Booking
+from bot.concurrently import in_order
 from bot.models import Link
 from bot.runtime import Runtime
 from bot.services import accounts
@@ -35,19 +38,21 @@ async def hosted_booking(rt: Runtime, team_id: str, user_id: str, uid: str) -> t
     if link is None or not link.active:
         log.info("booking action refused: %s/%s is not linked", team_id, user_id)
         raise NotYours(linked=False)
-    booking = await rt.calcom.booking(link.connection_id, uid)
-    if not await hosts(rt, link, booking):
+    booking, calcom_user_id = await in_order(
+        rt.calcom.booking(link.connection_id, uid), cal_user_id(rt, link)
+    )
+    if not hosts(calcom_user_id, booking):
         log.info("booking action refused: %s/%s does not host %s", team_id, user_id, uid)
         raise NotYours(linked=True)
     return link, booking
 
 
-async def hosts(rt: Runtime, link: Link, booking: Booking) -> bool:
-    """Whether `link`'s Cal.com user is one of `booking`'s hosts (by Cal.com user id)."""
-    return await _cal_user_id(rt, link) in {h.id for h in booking.hosts if h.id is not None}
+def hosts(calcom_user_id: int | None, booking: Booking) -> bool:
+    """Whether Cal.com user `calcom_user_id` hosts `booking` (None, unknown: nobody does)."""
+    return calcom_user_id is not None and calcom_user_id in {h.id for h in booking.hosts}
 
 
-async def _cal_user_id(rt: Runtime, link: Link) -> int | None:
+async def cal_user_id(rt: Runtime, link: Link) -> int | None:
     """The link's Cal.com user id: stored at link time, else from the (cached) profile."""
     if link.calcom_user_id is not None:
         return link.calcom_user_id

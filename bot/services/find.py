@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from bot.blocks.limits import MAX_PEOPLE
 from bot.calcom.errors import NotFound
 from bot.calcom.models import Booking
+from bot.concurrently import in_order
+from bot.models import Link
 from bot.runtime import Runtime
 from bot.services import authority, intents, offers
 from bot.services.errors import NotAParticipant, RequestGone, ServiceError, TooManyPeople
@@ -93,16 +95,33 @@ async def decline(
     organiser = rt.store.get_link(team_id, organiser_id)
     if organiser is None or not organiser.active or organiser_id == user_id:
         raise RequestGone()
+    # the booking and the clicker's Slack email side by side; the booking's verdict first
+    made, email = await in_order(_hosted_by(rt, organiser, uid), slack_email())
+    invited = {a.email.lower() for a in made.attendees if a.email}
+    invited |= {g.lower() for g in made.guests}
+    own = rt.store.get_link(team_id, user_id)
+    mine = {e.lower() for e in ((own.email if own else None), email) if e}
+    if not mine & invited:
+        raise NotAParticipant()
+    return Declined(made, organiser_id, user_id)
+
+
+async def _hosted_by(rt: Runtime, organiser: Link, uid: str) -> Booking:
+    """Booking `uid`, standing and hosted by `organiser`; RequestGone otherwise. The
+    organiser's Cal.com user id (a profile read for an older link) is read alongside."""
+    made, calcom_user_id = await in_order(
+        _standing(rt, organiser, uid), authority.cal_user_id(rt, organiser)
+    )
+    if not authority.hosts(calcom_user_id, made):
+        raise RequestGone()  # Cal.com reads any uid for anyone: the organiser must host it
+    return made
+
+
+async def _standing(rt: Runtime, organiser: Link, uid: str) -> Booking:
     try:
         made = await rt.calcom.booking(organiser.connection_id, uid)
     except NotFound:
         raise RequestGone() from None
-    if made.is_cancelled or not await authority.hosts(rt, organiser, made):
-        raise RequestGone()  # Cal.com reads any uid for anyone: the organiser must host it
-    invited = {a.email.lower() for a in made.attendees if a.email}
-    invited |= {g.lower() for g in made.guests}
-    own = rt.store.get_link(team_id, user_id)
-    mine = {e.lower() for e in ((own.email if own else None), await slack_email()) if e}
-    if not mine & invited:
-        raise NotAParticipant()
-    return Declined(made, organiser_id, user_id)
+    if made.is_cancelled:
+        raise RequestGone()
+    return made

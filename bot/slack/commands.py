@@ -18,7 +18,7 @@ from bot.blocks.account import plain_notice
 from bot.blocks.help import help_message
 from bot.runtime import Runtime
 from bot.slack import account, agenda, booking, bookings, find, manage, modals, notify
-from bot.slack.context import Handler, Turn, handoff
+from bot.slack.context import Handler, Turn, Work, handoff
 
 
 def help_answer(command: grammar.Help) -> dict[str, Any]:
@@ -49,7 +49,7 @@ def _replying(answer: Callable[[Any], dict[str, Any]]) -> Handler:
 
 
 ROUTES: dict[type, Handler] = {
-    # reached only by `dispatch` called directly; the listener answers these in the ack
+    # reached only by `dispatch` or `route` called directly; the listener answers these in the ack
     **{kind: _replying(answer) for kind, answer in IN_THE_ACK.items()},
     **account.COMMANDS,
     **booking.COMMANDS,
@@ -63,23 +63,31 @@ ROUTES: dict[type, Handler] = {
 
 
 async def dispatch(turn: Turn, text: str) -> None:
-    command = grammar.parse(text)
+    """Parse `text` and run its route (for a caller that has not parsed it already)."""
+    await route(turn, grammar.parse(text))
+
+
+async def route(turn: Turn, command: grammar.Command) -> None:
     await ROUTES[type(command)](turn, command)  # every grammar.Command has a route (tested)
 
 
-async def on_cal(turn: Turn, body: dict[str, Any]) -> None:
-    await dispatch(turn, body.get("text") or "")
+def _running(command: grammar.Command) -> Work:
+    """The handed-off work of one `/cal`: the command the ack parsed, routed as it is."""
+
+    async def on_cal(turn: Turn, body: dict[str, Any]) -> None:
+        await route(turn, command)
+
+    return on_cal
 
 
 def register(app: AsyncApp, rt: Runtime) -> None:
-    handed_off = handoff(rt, on_cal)
-
     async def cal(ack: Any, body: dict[str, Any], client: Any) -> None:
         command = grammar.parse(body.get("text") or "")  # microseconds: no dates resolved
         answer = IN_THE_ACK.get(type(command))
         if answer is not None:
             await ack(**answer(command), response_type="ephemeral")
             return
-        await handed_off(ack=ack, body=body, client=client)
+        # parsed once, here: the work after the ack gets the value, not the text
+        await handoff(rt, _running(command))(ack=ack, body=body, client=client)
 
     app.command("/cal")(cal)

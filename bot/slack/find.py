@@ -17,6 +17,7 @@ from slack_sdk.errors import SlackApiError
 
 from bot import grammar
 from bot.blocks import find as find_blocks
+from bot.concurrently import in_order
 from bot.ids import Action
 from bot.runtime import Runtime
 from bot.services import find
@@ -63,10 +64,14 @@ async def _missing(turn: Turn, error: PeopleMissing, *, replace: bool = False) -
 
 async def find_times(turn: Turn, command: grammar.Find) -> None:
     caller = turn.caller
+    # the groups' members and the caller's zone side by side; a group's refusal comes first
+    groups, me = await in_order(
+        in_order(*(group_members(turn, g) for g in command.group_ids)),
+        person(turn.rt, turn.client, caller.team_id, caller.user_id),
+    )
     people = list(command.user_ids)
-    for members in await asyncio.gather(*(group_members(turn, g) for g in command.group_ids)):
+    for members in groups:
         people.extend(members)
-    me = await person(turn.rt, turn.client, caller.team_id, caller.user_id)
     try:
         started = await find.start(
             turn.rt,

@@ -24,8 +24,10 @@ What it does like Slack:
   ``exchanged_trigger_id`` (Slack's name for a reused trigger), ``invalid_trigger_id``.
 - ``POST /response/{id}``: response URLs, 5 uses within 30 minutes, then 404.
 - ``fail_next`` injects errors, 429s carrying ``Retry-After``; ``drop_next`` hangs up on a
-  call unanswered, as a network failure does; ``hold_next`` keeps a call waiting, in flight,
-  until the test releases it.
+  call unanswered, as a network failure does.
+- ``hold`` (a test instrument, not Slack behaviour) keeps the next calls to a method
+  waiting, in flight, until the test releases them: a test sees which other calls arrive
+  while that one is in flight (calls made one after another never do).
 
 Every request is recorded as a ``Call`` (failed ones too, with ``ok=False`` and ``error``)
 under a lock; ``wait_for`` blocks on a condition until matching calls exist.
@@ -105,15 +107,19 @@ class _Failure:
 
 @dataclass
 class Hold:
-    """A call kept in flight by ``hold_next``: ``arrived`` is set when it comes in; it is
-    answered (as usual) once ``release()`` is called, or after ``HOLD_LIMIT`` seconds."""
+    """Calls kept in flight by ``hold``: ``arrived`` is set when one comes in; they are
+    answered (as usual) once ``release()`` (or ``set()``) is called, or after ``seconds``."""
 
     method: str
+    times: int = 1
+    seconds: float = HOLD_LIMIT
     arrived: threading.Event = field(default_factory=threading.Event)
     released: threading.Event = field(default_factory=threading.Event)
 
     def release(self) -> None:
         self.released.set()
+
+    set = release  # read as an event: `held.set()`
 
 
 class _HangUp(Exception):
@@ -558,13 +564,25 @@ class SlackEmulator:
                 _Failure(DROPPED, 0, None, times, hang_up=True)
             )
 
-    def hold_next(self, method: str) -> Hold:
-        """Keep the next call to ``method`` waiting, in flight, until the returned hold is
-        released; then it is answered as any call (``fail_next``/``drop_next`` included)."""
-        hold = Hold(method)
+    def hold(self, method: str, *, times: int = 1, seconds: float = HOLD_LIMIT) -> Hold:
+        """Keep the next ``times`` calls to ``method`` waiting, in flight, unanswered and
+        unrecorded, until the returned hold is released (or ``seconds`` at most); then they
+        are answered as any call (``fail_next``/``drop_next`` included)."""
+        hold = Hold(method, times, seconds)
         with self._lock:
             self._holds.setdefault(method, deque()).append(hold)
         return hold
+
+    def _take_hold(self, method: str) -> Hold | None:
+        with self._lock:
+            queue = self._holds.get(method)
+            if not queue:
+                return None
+            hold = queue[0]
+            hold.times -= 1
+            if hold.times <= 0:
+                queue.popleft()
+            return hold
 
     def set_view_state(self, view_id: str, values: dict[str, dict[str, dict[str, Any]]]) -> None:
         """Simulate user input: merge ``{block_id: {action_id: value}}`` into the view state."""
@@ -779,13 +797,10 @@ class SlackEmulator:
         if basic is not None:
             args.setdefault("client_id", basic[0])
             args.setdefault("client_secret", basic[1])
-        with self._lock:
-            holds = self._holds.get(method)
-            hold = holds.popleft() if holds else None
-        if hold is not None:
+        hold = self._take_hold(method)
+        if hold is not None:  # waits in a worker thread: other calls are answered meanwhile
             hold.arrived.set()
-            loop = asyncio.get_running_loop()
-            await loop.run_in_executor(None, hold.released.wait, HOLD_LIMIT)
+            await asyncio.to_thread(hold.released.wait, hold.seconds)
         return self._dispatch(method, args, token)
 
     def _dispatch(self, method: str, args: dict[str, Any], token: str | None) -> Response:

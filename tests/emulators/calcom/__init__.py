@@ -80,6 +80,10 @@ answer); ``timeout`` (hangs ``seconds`` or 60 s, released when the client discon
 on ``close()``); ``together`` (a test instrument, not a real fault: the ``times``
 matching requests are each held until all of them are in flight at once, then answered
 normally; 504 after ``seconds`` or 5 s, so requests sent one after another fail).
+``hold(path=None, times=1, seconds=30.0)`` is another instrument: the ``times`` matching
+gateway requests are held until the test sets the ``threading.Event`` it returns (or
+``seconds`` pass, or ``close()``), then answered normally; a test sees which other calls
+(here or in the Slack emulator) arrive while that one is in flight.
 A fault whose ``path`` starts with ``/connections/`` hits the control plane's
 ``/connections/{id}`` instead (``error_500``/``bare_500``: Maton's 500).
 ``rate_limit_per_second = 10`` turns on Maton's per-connection limit as a

@@ -100,6 +100,7 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         self._windows: dict[str, deque[datetime]] = {}
         self._loop: asyncio.AbstractEventLoop | None = None
         self._release: asyncio.Event | None = None
+        self._holds: list[threading.Event] = []  # "hold" faults' gates, set on close
         self._tasks: set[asyncio.Task[Any]] = set()
         self._http_client: httpx.AsyncClient | None = None
         self._server: LoopbackServer | None = None
@@ -256,6 +257,17 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
         with self._lock:
             self.faults.append(Fault(kind, path, times, seconds, group=times))
 
+    def hold(
+        self, path: str | None = None, *, times: int = 1, seconds: float = 30.0
+    ) -> threading.Event:
+        """Hold the next ``times`` matching requests until the returned event is set (see
+        the package doc)."""
+        released = threading.Event()
+        with self._lock:
+            self.faults.append(Fault("hold", path, times, seconds, released=released))
+            self._holds.append(released)
+        return released
+
     def clear_faults(self) -> None:
         with self._lock:
             self.faults.clear()
@@ -299,6 +311,8 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
     async def _aclose(self) -> None:
         if self._release is not None:
             self._release.set()
+        for released in self._holds:
+            released.set()
         for task in list(self._tasks):
             task.cancel()
         if self._http_client is not None:
@@ -571,6 +585,8 @@ class CalcomEmulator(ResourcesApi, BookingsApi, SlotsApi, WebhooksApi):
             if fault.kind == "together" and not await self._together(fault):
                 message = "Upstream request timed out"
                 return self._answer(rec, 504, maton_error("gateway_timeout", message))
+            if fault.kind == "hold" and fault.released is not None:
+                await asyncio.to_thread(fault.released.wait, fault.seconds)
             if fault.kind == "delay":
                 await asyncio.sleep(fault.seconds)
             if fault.kind == "timeout":

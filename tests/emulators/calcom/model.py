@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import string
+import threading
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
@@ -184,6 +185,7 @@ class Fault:
     times: int
     seconds: float
     group: int = 1  # "together": how many requests must be in flight at once
+    released: threading.Event | None = None  # "hold": set by the test to answer
 
 
 @dataclass
