@@ -13,7 +13,7 @@ from bot.store import notifications as tables
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.helpers import Clock, link_user, make_settings
-from tests.notifying import delivery, posts_to, rows, running_bot, subscribe
+from tests.notifying import delivery, posts_to, rows, running_bot, signed_post, subscribe
 
 
 def _enqueue(store: Store, sub: tables.Subscription, uid: str, start: str, now: float) -> None:
@@ -112,3 +112,43 @@ def test_a_busy_channel_s_backlog_stays_unclaimed_until_its_turn(
         bot.settled.wait(4, state="sent")
         after = rows(bot)
     assert [r["message_ts"] for r in after] == [m["ts"] for m in messages]  # in order, once
+
+
+def test_a_delivery_for_a_busy_channel_does_not_make_the_worker_look(
+    tmp_path: Path, calcom: CalcomEmulator, slack: SlackEmulator, clock: Clock
+) -> None:
+    """A look for due rows scans them all; a row for a channel whose post is in flight can
+    only go after it, and that post's end makes the worker look anyway. So deliveries for
+    that channel ask for no look, one for another channel does, and all go out in order."""
+    settings = make_settings(tmp_path, calcom, slack, PUBLIC_URL="http://127.0.0.1:1")
+    slack.add_channel("C900", "sales", members={"U1", "U2"})
+    slack.add_channel("C901", "support", members={"U2"})
+    with running_bot(settings, clock, slack) as bot:
+        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+        link_user(bot, calcom, "U2", "alice", name="Alice Wong")
+        subscribe(bot, "<#C900|sales>", user="U1")
+        subscribe(bot, "<#C901|support>", user="U2")
+        [sam] = tables.subscriptions_of(bot.rt.store.db, "T111", "U1")
+        [alice] = tables.subscriptions_of(bot.rt.store.db, "T111", "U2")
+        notifier = bot.notifier
+        assert notifier is not None
+        hold = slack.hold("chat.postMessage")
+        first = delivery("BOOKING_CREATED", uid="first", startTime="2026-11-26T15:00:00Z")
+        assert signed_post(bot, sam.token, first, sam.secret).status_code == 200
+        assert hold.arrived.wait(5)  # #sales's post is in flight
+
+        async def wakes() -> tuple[bool, bool, bool]:
+            return notifier.wake(sam.token), notifier.wake(alice.token), notifier.wake()
+
+        assert bot.server.call(wakes) == (False, True, True)
+        for n in range(3):  # more for #sales meanwhile: stored, posted after, in order
+            body = delivery(
+                "BOOKING_CREATED", uid=f"later-{n}", startTime=f"2026-11-2{7 + n}T15:00:00Z"
+            )
+            assert signed_post(bot, sam.token, body, sam.secret).status_code == 200
+        hold.release()
+        messages = posts_to(slack, "C900", count=4)
+        bot.settled.wait(4, state="sent")
+        after = rows(bot)
+    assert [r["booking_uid"] for r in after] == ["first", "later-0", "later-1", "later-2"]
+    assert [m["ts"] for m in messages] == [r["message_ts"] for r in after]

@@ -47,9 +47,10 @@ def _answer(status: int, **body: object) -> Response:
 
 
 def webhook_route(
-    rt: Runtime, stored: Callable[[], None]
+    rt: Runtime, stored: Callable[[str], object]
 ) -> Callable[[Request], Awaitable[Response]]:
-    """The Starlette endpoint; `stored` is called after a new row lands (wakes the worker)."""
+    """The Starlette endpoint; `stored(token)` is called after a new row of subscription
+    `token` lands (wakes the worker)."""
     outbox = OutboxWriter(rt.store.db)  # deliveries arriving together share one commit
 
     async def receive(request: Request) -> Response:
@@ -88,7 +89,7 @@ def webhook_route(
         if queued:
             # the worker logs its post under the reference outbox-<id>
             log.info("%s for %s queued as outbox-%s", key.trigger, key.booking_uid, queued)
-            stored()
+            stored(sub.token)
             routines.booking_delivered(rt, sub.team_id, sub.user_id, body)  # reminders follow
         else:
             log.info("duplicate %s for %s ignored", key.trigger, key.booking_uid)

@@ -49,7 +49,7 @@ class _Post:
 
 
 class Lanes:
-    def __init__(self, *, max_posts: int = MAX_POSTS, on_done: Callable[[], None] | None = None):
+    def __init__(self, *, max_posts: int = MAX_POSTS, on_done: Callable[[], object] | None = None):
         self.max_posts = max_posts
         self._lanes: dict[str, _Lane] = {}
         self._posts: dict[asyncio.Task[Any], _Post] = {}
@@ -65,6 +65,10 @@ class Lanes:
 
     def busy(self) -> set[str]:
         return {key for key, lane in self._lanes.items() if lane.users}
+
+    def is_busy(self, channel: str) -> bool:
+        lane = self._lanes.get(channel)
+        return lane is not None and lane.users > 0
 
     def run(
         self,
