@@ -12,7 +12,6 @@ import logging
 from collections.abc import AsyncIterator
 
 from slack_bolt.adapter.starlette.async_handler import (
-    AsyncSlackRequestHandler,
     to_async_bolt_request,
     to_starlette_response,
 )
@@ -40,13 +39,23 @@ log = logging.getLogger("calbot.web")
 
 def create_app(rt: Runtime) -> Starlette:
     bolt = build_app(rt)
-    slack_handler = AsyncSlackRequestHandler(bolt)
     notifier = Notifier(rt)
     scheduler = Scheduler(rt)  # the daily agenda and reminders (bot/routines/)
     checkpoints = Checkpointer(rt.store.path, rt.store.db.conn)  # WAL copied back off the loop
 
     async def slack_oauth(request: Request) -> Response:
-        return await slack_handler.handle(request)
+        """The install page and Slack's redirect, as Bolt's Starlette adapter serves them,
+        but without reading a body: a GET has none, and the adapter read whatever anyone
+        sent, however long, into memory before answering."""
+        flow = bolt.oauth_flow
+        if request.method != "GET" or flow is None:  # HEAD: the adapter's 404, as before
+            return Response(status_code=404, content="Not found")
+        unread = to_async_bolt_request(request, b"")
+        if request.url.path == flow.install_path:
+            return to_starlette_response(await flow.handle_installation(unread))
+        if request.url.path == flow.redirect_uri_path:
+            return to_starlette_response(await flow.handle_callback(unread))
+        return Response(status_code=404, content="Not found")
 
     async def slack_events(request: Request) -> Response:
         """Slack's POSTs: capped in size (bot/blocks/limits.py, REQUEST_BODY), verified and
