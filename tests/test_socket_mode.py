@@ -271,3 +271,26 @@ def test_an_odd_payload_over_the_socket_is_acked_quietly(
     # a good request after it is answered as usual
     assert "/cal book" in text_of(driver.reply(driver.command("help")))
     assert not [line for line in served.seen if "Traceback" in line]
+
+
+def test_a_payload_bolt_cannot_read_over_the_socket_is_acked_quietly(
+    served: Process, driver: SocketDriver, slack: SlackEmulator
+) -> None:
+    """A payload of a shape the check passes but Bolt's own reading trips on (here
+    `authorizations`, which Bolt reads to build every request's context) is acked and
+    logged in one line, as bot/web.py does over HTTP: no traceback, no retry by Slack."""
+    served.wait_for_line(r"Socket Mode connected")
+    odd = {
+        "type": "block_actions",
+        "user": {"id": "U1"},
+        "team": {"id": "T111"},
+        "trigger_id": "1.2.x",
+        "actions": [{"action_id": "x", "block_id": "b", "type": "button", "value": "v"}],
+        "authorizations": 5,
+    }
+    body = urlencode({"payload": json.dumps(odd)}).encode()
+    ack = driver.post(body, "application/x-www-form-urlencoded")
+    assert ack.payload is None  # acked, nothing to show
+    served.wait_for_line(r"WARNING .*unreadable Slack payload acked and ignored: TypeError")
+    assert "/cal book" in text_of(driver.reply(driver.command("help")))
+    assert not [line for line in served.seen if "Traceback" in line]
