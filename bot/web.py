@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from bot.blocks.limits import REQUEST_BODY
-from bot.bodies import TooLarge, read_limited
+from bot.bodies import HungUp, TooLarge, read_limited
 from bot.logs import RequestRefMiddleware
 from bot.notify.endpoint import webhook_route
 from bot.notify.reminder_deliveries import or_else
@@ -66,6 +66,8 @@ def create_app(rt: Runtime) -> Starlette:
         except TooLarge:  # before the signature: anyone can send this, so nothing is kept
             log.warning("Slack request refused: body over %d bytes", REQUEST_BODY)
             return JSONResponse({"error": "body too large"}, status_code=413)
+        except HungUp:  # the client left: an answer nobody reads, for the access line
+            return Response(status_code=400)
         if not signing.verified(secret, request.headers, body):
             return JSONResponse({"error": "invalid request"}, status_code=401)
         if odd := shape.odd(body, request.headers.get("content-type")):

@@ -21,7 +21,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.bodies import TooLarge, read_limited
+from bot.bodies import HungUp, TooLarge, read_limited
 from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import routines
@@ -61,6 +61,8 @@ def webhook_route(
             body = await read_limited(request, MAX_BODY)
         except TooLarge:
             return _answer(413, error="body over 1 MB")
+        except HungUp:  # the client left: an answer nobody reads, for the access line
+            return _answer(400, error="body incomplete")
         if not signature_ok(sub.secret, body, request.headers.get(SIGNATURE_HEADER)):
             log.warning("webhook with a missing or wrong signature for subscription %s", sub.id)
             return _answer(401, error="bad signature")

@@ -16,7 +16,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.bodies import TooLarge, read_limited
+from bot.bodies import HungUp, TooLarge, read_limited
 from bot.notify import events
 from bot.notify.endpoint import MAX_BODY, SIGNATURE_HEADER, signature_ok
 from bot.runtime import Runtime
@@ -57,6 +57,8 @@ async def receive(rt: Runtime, hook: rows.Hook, request: Request) -> Response:
         body = await read_limited(request, MAX_BODY)
     except TooLarge:
         return _answer(413, error="body over 1 MB")
+    except HungUp:  # the client left: an answer nobody reads, for the access line
+        return _answer(400, error="body incomplete")
     if not signature_ok(hook.secret, body, request.headers.get(SIGNATURE_HEADER)):
         log.warning("reminder webhook with a missing or wrong signature (%s)", hook.user_id)
         return _answer(401, error="bad signature")
