@@ -18,7 +18,7 @@ from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.calcom.webhooks import sign
 from tests.emulators.slack import SlackEmulator
 from tests.helpers import link_user
-from tests.notifying import as_host
+from tests.notifying import as_host, delivery, only_subscription, signed_post, subscribe
 from tests.scheduling import ScheduledBot, dms, scheduled_bot
 from tests.slackdriver import text_of
 from tests.test_routines import NY, THU, at, book, run_at, say
@@ -189,3 +189,24 @@ def test_routines_pause_on_disconnect_and_come_back_on_reconnect(
         assert "Starting in 5 minutes" in dms(slack)[-1] and "Jane Doe" in dms(slack)[-1]
         run_at(bot, clock, at(FRI, 8, 30))
         assert "Your day" in dms(slack)[-1] and "Lea Ortiz" in dms(slack)[-1]
+
+
+def test_reminders_turned_on_apply_to_the_very_next_delivery(
+    settings, clock, slack, calcom
+) -> None:
+    """The webhook route keeps each user's opt-in briefly (one query a delivery was a tenth
+    of its time): a delivery before `/cal remind` must not leave "no reminders" cached for
+    the one just after it."""
+    with scheduled_bot(settings, clock, slack) as bot:
+        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+        subscribe(bot, "me")  # the channel notifications' endpoint, which asks too
+        sub = only_subscription(bot)
+        before = delivery("BOOKING_CREATED", uid="before-remind", startTime="2026-11-25T17:00:00Z")
+        assert signed_post(bot, sub.token, before, sub.secret).status_code == 200
+        assert bot.job("remind", ref="before-remind") is None  # no reminders yet
+
+        say(bot, "remind 10")
+        after = delivery("BOOKING_CREATED", uid="after-remind", startTime="2026-11-25T18:00:00Z")
+        assert signed_post(bot, sub.token, after, sub.secret).status_code == 200
+        job = bot.job("remind", ref="after-remind")
+        assert job is not None and job.due_at == at(WED, 12, 50).timestamp()

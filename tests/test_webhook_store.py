@@ -219,3 +219,26 @@ def test_a_failed_rollback_still_answers_every_request(tmp_path: Path) -> None:
     )
 
     assert [str(a) for a in answers] == ["COMMIT failed: disk I/O error"] * 2
+
+
+def test_the_checks_before_each_post_search_an_index_not_every_row(tmp_path: Path) -> None:
+    """`superseded` runs before every post and `correct_earlier` after every reschedule,
+    on the event loop, over a week of rows: each must search an index (the partial ones
+    apply only to a query that repeats their condition word for word)."""
+    import json
+
+    from bot.notify import events, ordering
+
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    event = events.normalise(json.loads(delivery("BOOKING_CREATED", uid="u1")))
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    assert ordering.superseded(store.db, "tok", 1, event) is None
+    assert ordering._posted_cancellations(store.db, "tok", "u1") == []
+    store.db.conn.set_trace_callback(None)
+
+    assert len(statements) == 3  # moved away? ended? posted as cancelled?
+    for sql in statements:
+        plan = " ".join(row[3] for row in store.db.execute(f"explain query plan {sql}"))
+        assert plan.startswith("SEARCH outbox USING") and "SCAN" not in plan, (sql, plan)

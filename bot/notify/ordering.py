@@ -43,7 +43,9 @@ log = logging.getLogger("calbot.notify")
 _STALE_WHEN_ENDED = frozenset({"created", "requested", "rescheduled"})
 # kinds a reschedule away from the same uid makes untrue
 _STALE_WHEN_MOVED = frozenset({"created", "requested", "rescheduled", "reschedule_asked"})
-_ENDING_TRIGGERS = ("BOOKING_CANCELLED", "BOOKING_REJECTED")
+# the partial index outbox_endings's condition, word for word: SQLite uses a partial index
+# only for a query whose WHERE repeats it (with literals, not bound values)
+_ENDINGS = "trigger_event in ('BOOKING_CANCELLED', 'BOOKING_REJECTED')"
 # an edit that did not happen: Slack's answer or slack_sdk's own error, the workspace gone
 # (LookupError), or the network: refused, reset, timed out (OSError, TimeoutError), or
 # closed unanswered (aiohttp's ServerDisconnectedError and ClientPayloadError: no OSError)
@@ -65,9 +67,9 @@ def superseded(
             return "superseded: the booking was rescheduled again"
     if event.kind in _STALE_WHEN_ENDED:
         ended = db.execute(
-            "select 1 from outbox where token = ? and booking_uid = ? and id != ? "
-            "and trigger_event in (?, ?) limit 1",
-            [token, event.uid, row_id, *_ENDING_TRIGGERS],
+            f"select 1 from outbox where token = ? and booking_uid = ? and id != ? "
+            f"and {_ENDINGS} limit 1",
+            [token, event.uid, row_id],
         ).fetchone()
         if ended:
             return "superseded: the booking was cancelled or declined"
@@ -78,8 +80,9 @@ def _posted_cancellations(
     db: sqlite_utils.Database, token: str, uid: str
 ) -> list[tuple[int, str, str, dict[str, Any]]]:
     rows = db.execute(
-        "select id, channel, message_ts, body from outbox where token = ? and booking_uid = ? "
-        "and trigger_event = 'BOOKING_CANCELLED' and status = 'sent' and message_ts is not null",
+        f"select id, channel, message_ts, body from outbox where token = ? and booking_uid = ? "
+        f"and {_ENDINGS} and trigger_event = 'BOOKING_CANCELLED' and status = 'sent' "
+        f"and message_ts is not null",
         [token, uid],
     ).fetchall()
     return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]

@@ -239,7 +239,7 @@ def booking_delivered(rt: Runtime, team_id: str, user_id: str, body: bytes) -> N
     cancellation drops its reminder, a reschedule moves it to the new booking, a new
     booking gets one. Nothing for users without reminders; never raises (the delivery
     is stored already, and the next sync corrects anything missed here)."""
-    routine = rows.routine(rt.store.db, team_id, user_id)
+    routine = rows.routine_for_delivery(rt.store.db, team_id, user_id)
     if routine is None or routine.remind_minutes is None:
         return
     try:

@@ -19,6 +19,7 @@ import sqlite_utils
 
 from bot.models import Link
 from bot.store import links as link_rows
+from bot.store import routines as routine_rows
 from bot.store.schema import migrations
 
 __all__ = ["Store", "migrations"]
@@ -107,4 +108,5 @@ class Store:
             if "team_id" in table.columns_dict:
                 cursor = self.db.execute(f"delete from [{table.name}] where team_id = ?", [team_id])
                 deleted[table.name] = cursor.rowcount
+        routine_rows.forget_cached(self.db)  # the webhook route's copy of the opt-ins
         return deleted

@@ -10,6 +10,8 @@ the work of the one that took over. Due rows come from the partial index `jobs_d
 
 from __future__ import annotations
 
+import time
+import weakref
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -32,6 +34,34 @@ def routine(db: sqlite_utils.Database, team_id: str, user_id: str) -> Routine | 
     return Routine(*row) if row else None
 
 
+# Every webhook delivery asks whether its user wants reminders (bot/services/routines.py,
+# `booking_delivered`), and most do not: one SELECT a delivery was a tenth of the webhook
+# route's time. The answers (None included) are kept per database for ROUTINE_TTL seconds,
+# emptied by every change made here, so another process's change is seen by then (and the
+# hourly sync plans what a delivery in between missed).
+ROUTINE_TTL = 5.0
+_for_delivery: weakref.WeakKeyDictionary[
+    sqlite_utils.Database, dict[tuple[str, str], tuple[float, Routine | None]]
+] = weakref.WeakKeyDictionary()
+
+
+def routine_for_delivery(db: sqlite_utils.Database, team_id: str, user_id: str) -> Routine | None:
+    """`routine` for the webhook route, without a query on most calls."""
+    cached = _for_delivery.setdefault(db, {})
+    hit = cached.get((team_id, user_id))
+    now = time.monotonic()
+    if hit is not None and now - hit[0] < ROUTINE_TTL:
+        return hit[1]
+    found = routine(db, team_id, user_id)
+    cached[(team_id, user_id)] = (now, found)
+    return found
+
+
+def forget_cached(db: sqlite_utils.Database) -> None:
+    """Routines changed (here, or a workspace's rows went): deliveries read them afresh."""
+    _for_delivery.pop(db, None)
+
+
 def save_routine(
     db: sqlite_utils.Database, team_id: str, user_id: str, now: float, **fields: Any
 ) -> Routine:
@@ -49,6 +79,7 @@ def save_routine(
             f"update routines set {sets}, updated_at = ? where team_id = ? and user_id = ?",
             [*fields.values(), now, team_id, user_id],
         )
+    forget_cached(db)
     found = routine(db, team_id, user_id)
     assert found is not None
     return found

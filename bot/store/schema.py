@@ -195,3 +195,15 @@ def m008_outbox_lighter_indexes(db: sqlite_utils.Database) -> None:
         "create index outbox_reschedules on outbox (token, rescheduled_from) "
         "where rescheduled_from is not null"
     )
+
+
+@migrations()
+def m009_outbox_endings_index(db: sqlite_utils.Database) -> None:
+    """Before each post the worker asks whether the booking was cancelled or declined since
+    (bot/notify/ordering.py); without an index that scanned every row of the subscription
+    on the event loop (170 µs at 3,000 rows, and a week of rows is kept). Index only the
+    rows that are an ending, so a new booking's INSERT writes no more pages than before."""
+    db.execute(
+        "create index outbox_endings on outbox (token, booking_uid) "
+        "where trigger_event in ('BOOKING_CANCELLED', 'BOOKING_REJECTED')"
+    )
