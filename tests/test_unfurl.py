@@ -196,3 +196,22 @@ def test_a_workspace_without_links_write_keeps_its_links_plain_and_calm(
     ]
     assert not [r for r in caplog.records if r.exc_info]
     assert slack.calls_to("chat.postEphemeral") == slack.calls_to("chat.postMessage") == []
+
+
+def test_a_network_failure_while_unfurling_leaves_the_link_plain_and_calm(
+    bot: Bot, calcom: CalcomEmulator, slack: SlackEmulator, sam, caplog
+) -> None:
+    import logging
+
+    slack.add_channel("C9", "sales", members={"U1", "U2"})
+    slack.drop_next("chat.unfurl")  # the connection closes before Slack answers
+    with caplog.at_level(logging.INFO):
+        shared(bot, slack, [URL])
+        slack.wait_for("chat.unfurl", lambda c: True)
+        bot.settle()
+    ours = [r for r in caplog.records if r.name.startswith("calbot")]  # not the emulator's
+    warnings = [r.getMessage() for r in ours if r.levelno >= logging.WARNING]
+    assert warnings == ["could not reach Slack to unfurl: ClientPayloadError"]
+    assert not [r for r in ours if r.exc_info]
+    assert slack.unfurls == {}
+    assert slack.calls_to("chat.postEphemeral") == slack.calls_to("chat.postMessage") == []

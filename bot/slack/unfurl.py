@@ -15,6 +15,7 @@ import logging
 import re
 from typing import Any
 
+import aiohttp
 from slack_bolt.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
 
@@ -56,6 +57,9 @@ async def on_link_shared(turn: Turn, body: dict[str, Any]) -> None:
         code = error.response.get("error") if isinstance(error.response.data, dict) else None
         hint = " (reinstall calbot to grant links:write)" if code == "missing_scope" else ""
         log.warning("Slack refused the unfurl: %s%s", code or "an unreadable answer", hint)
+        return
+    except (aiohttp.ClientError, TimeoutError) as error:  # the link simply stays plain
+        log.warning("could not reach Slack to unfurl: %s", type(error).__name__)
         return
     log.info("unfurled %d booking link(s)", len(found))
 
