@@ -46,11 +46,21 @@ class CalbotServer(uvicorn.Server):
         config: uvicorn.Config,
         *,
         rt: Runtime,
+        after_startup: Callable[[], Awaitable[None]] | None = None,
         before_shutdown: Callable[[], Awaitable[None]] | None = None,
     ):
         super().__init__(config)
         self.rt = rt
+        self.after_startup = after_startup
         self.before_shutdown = before_shutdown
+
+    async def startup(self, sockets: list[socket] | None = None) -> None:
+        """uvicorn's start-up (the app's lifespan: the shared Slack session, the workers,
+        the checkpointer), then `after_startup`: Socket Mode connects only once everything
+        an envelope needs is there."""
+        await super().startup(sockets=sockets)
+        if self.after_startup is not None and not self.should_exit:
+            await self.after_startup()
 
     @contextlib.contextmanager
     def capture_signals(self) -> Iterator[None]:
@@ -127,15 +137,21 @@ async def run(settings: Settings, *, port: int) -> None:
         from bot.slack.socketmode import ShapedSocketModeHandler
 
         socket_mode = ShapedSocketModeHandler(app.state.bolt, settings.slack_app_token)
-        await socket_mode.connect_async()
-        log.info("Socket Mode connected; HTTP routes on port %s", port)
     else:
         log.info("HTTP mode: Slack requests on port %s at /slack/events", port)
     log.info("event loop: %s", type(asyncio.get_running_loop()).__module__.split(".")[0])
+
+    async def start_socket_mode() -> None:
+        if socket_mode is not None:
+            await socket_mode.connect_async()
+            log.info("Socket Mode connected; HTTP routes on port %s", port)
 
     async def stop_socket_mode() -> None:
         if socket_mode is not None:
             await socket_mode.close_async()
             log.info("Socket Mode connection closed")
 
-    await CalbotServer(config, rt=rt, before_shutdown=stop_socket_mode).serve()
+    server = CalbotServer(
+        config, rt=rt, after_startup=start_socket_mode, before_shutdown=stop_socket_mode
+    )
+    await server.serve()

@@ -121,6 +121,11 @@ def test_commands_buttons_a_modal_and_the_home_work_over_the_socket(
     [opened] = slack.calls_to("apps.connections.open")
     assert opened.ok and opened.token == app_token
     served.wait_for_line(r"Socket Mode connected")
+    # connected only after the app's start-up (its Slack session, workers, checkpointer):
+    # no envelope can arrive before what it needs is there
+    started = next(n for n, line in enumerate(served.seen) if "startup complete" in line)
+    connected = next(n for n, line in enumerate(served.seen) if "Socket Mode connected" in line)
+    assert started < connected
     assert len(socket_mode.connections) == 1
 
     # /cal help: answered in the ack's payload (no I/O needed), nothing on the response URL.
