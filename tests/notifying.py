@@ -19,6 +19,7 @@ import httpx
 
 from bot.config import Settings
 from bot.models import Subscription
+from bot.notify import events
 from bot.notify.worker import Notifier
 from bot.runtime import Runtime
 from bot.store import notifications as tables
@@ -211,3 +212,22 @@ def delivery(trigger: str, **payload: Any) -> bytes:
 
 
 # --- subscribing, and the first messages --------------------------------------------------
+
+
+def enqueue_delivery(
+    db: Any, sub: Subscription, body: bytes, now: float, team_id: str = "T111"
+) -> int | None:
+    """Store a delivery in the outbox as the endpoint would, without HTTP (a backlog left
+    by an earlier process, or a row a test then claims itself)."""
+    key = events.read_delivery(body)
+    return tables.enqueue(
+        db,
+        token=sub.token,
+        team_id=team_id,
+        dedupe_key=key.dedupe(sub.token),
+        trigger_event=key.trigger,
+        booking_uid=key.booking_uid,
+        rescheduled_from=key.rescheduled_from,
+        body=body.decode(),
+        now=now,
+    )

@@ -31,6 +31,7 @@ from tests.notifying import (
     as_host,
     book_via_api,
     delivery,
+    enqueue_delivery,
     home_publishes,
     only_subscription,
     posts_to,
@@ -558,18 +559,7 @@ async def test_a_post_cut_short_by_shutdown_is_given_back_untouched(tmp_path: Pa
     )
     assert sub is not None
     body = delivery("BOOKING_CREATED")
-    key = events.read_delivery(body)
-    row_id = tables.enqueue(
-        store.db,
-        token=sub.token,
-        team_id="T111",
-        dedupe_key=key.dedupe(sub.token),
-        trigger_event=key.trigger,
-        booking_uid=key.booking_uid,
-        rescheduled_from=None,
-        body=body.decode(),
-        now=now,
-    )
+    row_id = enqueue_delivery(store.db, sub, body, now)
     posting = asyncio.Event()
 
     class NeverAnswers:  # a Slack that takes the post and never replies

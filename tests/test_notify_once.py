@@ -7,14 +7,22 @@ from pathlib import Path
 
 import httpx
 
-from bot.notify import events, once
+from bot.notify import once
 from bot.notify.worker import LEASE
 from bot.store import Store
 from bot.store import notifications as tables
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import DEFAULT_SCOPES, SlackEmulator
 from tests.helpers import BOT_TOKEN, Clock, link_user, make_settings
-from tests.notifying import delivery, posts_to, rows, running_bot, signed_post, subscribe
+from tests.notifying import (
+    delivery,
+    enqueue_delivery,
+    posts_to,
+    rows,
+    running_bot,
+    signed_post,
+    subscribe,
+)
 
 HISTORY = ",channels:history,groups:history,im:history"
 
@@ -33,18 +41,7 @@ def _crash_after_slack_took_the_post(
     store = Store(settings.database_path)
     now = clock().timestamp()
     body = delivery("BOOKING_CREATED")
-    key = events.read_delivery(body)
-    tables.enqueue(
-        store.db,
-        token=sub.token,
-        team_id="T111",
-        dedupe_key=key.dedupe(sub.token),
-        trigger_event=key.trigger,
-        booking_uid=key.booking_uid,
-        rescheduled_from=None,
-        body=body.decode(),
-        now=now,
-    )
+    enqueue_delivery(store.db, sub, body, now)
     row = tables.claim_next(store.db, now, now + LEASE)
     store.close()
     assert row is not None

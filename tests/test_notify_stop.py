@@ -7,29 +7,39 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from bot.notify import events
 from bot.store import Store
 from bot.store import notifications as tables
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.helpers import Clock, link_user, make_settings
-from tests.notifying import delivery, posts_to, rows, running_bot, signed_post, subscribe
+from tests.notifying import (
+    NotifyBot,
+    delivery,
+    enqueue_delivery,
+    posts_to,
+    rows,
+    running_bot,
+    signed_post,
+    subscribe,
+)
 
 
 def _enqueue(store: Store, sub: tables.Subscription, uid: str, start: str, now: float) -> None:
     body = delivery("BOOKING_CREATED", uid=uid, startTime=start)
-    key = events.read_delivery(body)
-    assert tables.enqueue(
-        store.db,
-        token=sub.token,
-        team_id=sub.team_id,
-        dedupe_key=key.dedupe(sub.token),
-        trigger_event=key.trigger,
-        booking_uid=key.booking_uid,
-        rescheduled_from=None,
-        body=body.decode(),
-        now=now,
-    )
+    assert enqueue_delivery(store.db, sub, body, now)
+
+
+def _sam_and_alice(
+    bot: NotifyBot, calcom: CalcomEmulator, sam_to: str, alice_to: str
+) -> tuple[tables.Subscription, tables.Subscription]:
+    """Sam and Alice linked, each notifying a channel: their subscriptions."""
+    link_user(bot, calcom, "U1", "sam", name="Sam Jones")
+    link_user(bot, calcom, "U2", "alice", name="Alice Wong")
+    subscribe(bot, sam_to, user="U1")
+    subscribe(bot, alice_to, user="U2")
+    [sam] = tables.subscriptions_of(bot.rt.store.db, "T111", "U1")
+    [alice] = tables.subscriptions_of(bot.rt.store.db, "T111", "U2")
+    return sam, alice
 
 
 def test_a_stop_gives_back_the_posts_waiting_their_turn_and_finishes_the_one_in_flight(
@@ -38,12 +48,7 @@ def test_a_stop_gives_back_the_posts_waiting_their_turn_and_finishes_the_one_in_
     settings = make_settings(tmp_path, calcom, slack, PUBLIC_URL="http://127.0.0.1:1")
     slack.add_channel("C900", "sales", members={"U1", "U2"})
     with running_bot(settings, clock, slack) as first:  # two people notify one channel
-        link_user(first, calcom, "U1", "sam", name="Sam Jones")
-        link_user(first, calcom, "U2", "alice", name="Alice Wong")
-        subscribe(first, "<#C900|sales>", user="U1")
-        subscribe(first, "<#C900|sales>", user="U2")
-        [sam] = tables.subscriptions_of(first.rt.store.db, "T111", "U1")
-        [alice] = tables.subscriptions_of(first.rt.store.db, "T111", "U2")
+        sam, alice = _sam_and_alice(first, calcom, "<#C900|sales>", "<#C900|sales>")
     # A backlog for #sales, stored while no worker ran: the next start claims one row of
     # each subscription at once, and both wait in the channel's one lane
     store = Store(settings.database_path)
@@ -124,12 +129,7 @@ def test_a_delivery_for_a_busy_channel_does_not_make_the_worker_look(
     slack.add_channel("C900", "sales", members={"U1", "U2"})
     slack.add_channel("C901", "support", members={"U2"})
     with running_bot(settings, clock, slack) as bot:
-        link_user(bot, calcom, "U1", "sam", name="Sam Jones")
-        link_user(bot, calcom, "U2", "alice", name="Alice Wong")
-        subscribe(bot, "<#C900|sales>", user="U1")
-        subscribe(bot, "<#C901|support>", user="U2")
-        [sam] = tables.subscriptions_of(bot.rt.store.db, "T111", "U1")
-        [alice] = tables.subscriptions_of(bot.rt.store.db, "T111", "U2")
+        sam, alice = _sam_and_alice(bot, calcom, "<#C900|sales>", "<#C901|support>")
         notifier = bot.notifier
         assert notifier is not None
         hold = slack.hold("chat.postMessage")
