@@ -46,6 +46,27 @@ def _answer(status: int, **body: object) -> Response:
     return JSONResponse({"ok": status == 200, **body}, status_code=status)
 
 
+async def read_signed(
+    request: Request, secret: str, who: str
+) -> tuple[bytes, events.Key] | Response:
+    """A delivery's body and facts, checked in order of cost: its size (413), whether it
+    came whole (400), its signature under `secret` (401: one warning naming `who`), its
+    JSON (400). Both webhook routes read deliveries this way; the answer when one fails."""
+    try:
+        body = await read_limited(request, MAX_BODY)
+    except TooLarge:
+        return _answer(413, error="body over 1 MB")
+    except HungUp:  # the client left: an answer nobody reads, for the access line
+        return _answer(400, error="body incomplete")
+    if not signature_ok(secret, body, request.headers.get(SIGNATURE_HEADER)):
+        log.warning("webhook with a missing or wrong signature for %s", who)
+        return _answer(401, error="bad signature")
+    try:
+        return body, events.read_delivery(body)
+    except events.Malformed as error:
+        return _answer(400, error=str(error))
+
+
 def webhook_route(
     rt: Runtime, stored: Callable[[str], object]
 ) -> Callable[[Request], Awaitable[Response]]:
@@ -57,19 +78,10 @@ def webhook_route(
         sub = tables.subscription_for_delivery(rt.store.db, request.path_params["token"])
         if sub is None:
             return _answer(404, error="unknown subscription")
-        try:
-            body = await read_limited(request, MAX_BODY)
-        except TooLarge:
-            return _answer(413, error="body over 1 MB")
-        except HungUp:  # the client left: an answer nobody reads, for the access line
-            return _answer(400, error="body incomplete")
-        if not signature_ok(sub.secret, body, request.headers.get(SIGNATURE_HEADER)):
-            log.warning("webhook with a missing or wrong signature for subscription %s", sub.id)
-            return _answer(401, error="bad signature")
-        try:
-            key = events.read_delivery(body)
-        except events.Malformed as error:
-            return _answer(400, error=str(error))
+        read = await read_signed(request, sub.secret, f"subscription {sub.id}")
+        if isinstance(read, Response):
+            return read
+        body, key = read
         if not key.is_booking:  # PING, or a trigger we never asked for
             log.info("%s for subscription %s ignored: not a booking event", key.trigger, sub.id)
             return _answer(200, queued=False)

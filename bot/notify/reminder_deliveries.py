@@ -16,9 +16,7 @@ from collections.abc import Awaitable, Callable
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from bot.bodies import HungUp, TooLarge, read_limited
-from bot.notify import events
-from bot.notify.endpoint import MAX_BODY, SIGNATURE_HEADER, signature_ok
+from bot.notify.endpoint import read_signed
 from bot.runtime import Runtime
 from bot.services import routines
 from bot.store import notifications as tables
@@ -53,19 +51,10 @@ def or_else(rt: Runtime, subscriptions: Endpoint) -> Endpoint:
 
 
 async def receive(rt: Runtime, hook: rows.Hook, request: Request) -> Response:
-    try:
-        body = await read_limited(request, MAX_BODY)
-    except TooLarge:
-        return _answer(413, error="body over 1 MB")
-    except HungUp:  # the client left: an answer nobody reads, for the access line
-        return _answer(400, error="body incomplete")
-    if not signature_ok(hook.secret, body, request.headers.get(SIGNATURE_HEADER)):
-        log.warning("reminder webhook with a missing or wrong signature (%s)", hook.user_id)
-        return _answer(401, error="bad signature")
-    try:
-        key = events.read_delivery(body)
-    except events.Malformed as error:
-        return _answer(400, error=str(error))
+    read = await read_signed(request, hook.secret, f"the reminders of {hook.user_id}")
+    if isinstance(read, Response):
+        return read
+    body, key = read
     if key.is_booking:
         routines.booking_delivered(rt, hook.team_id, hook.user_id, body)
         log.info("%s for %s applied to reminders", key.trigger, key.booking_uid)
