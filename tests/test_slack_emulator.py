@@ -556,7 +556,7 @@ async def test_hold_keeps_a_call_in_flight_until_released(
 ) -> None:
     hold = slack.hold("chat.postMessage")
     posting = asyncio.ensure_future(client.chat_postMessage(channel="C1", text="held"))
-    await asyncio.get_running_loop().run_in_executor(None, hold.arrived.wait, 5)
+    assert await asyncio.get_running_loop().run_in_executor(None, hold.arrived.wait, 5)
     assert not posting.done() and "C1" not in slack.messages
     hold.release()
     assert (await posting)["ok"] and slack.messages["C1"][0]["text"] == "held"
