@@ -109,3 +109,17 @@ def test_an_in_memory_store_has_no_checkpointer(tmp_path: Path) -> None:
     checkpoints.start()
     assert not checkpoints.running
     checkpoints.stop()
+
+
+def test_a_thread_that_cannot_run_gives_the_job_back_at_once(tmp_path: Path) -> None:
+    """If the thread cannot do its job (here: its connection cannot open), the server's
+    connection gets SQLite's automatic checkpoint back at once, with one error line,
+    instead of a WAL that grows until the next restart."""
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    checkpoints = Checkpointer(str(tmp_path / "no-such-dir" / "calbot.db"), store.db.conn)
+    checkpoints.start()
+    assert checkpoints.wait_for_pass(after=0, timeout=10)
+    assert checkpoints.failed == "OperationalError" and checkpoints.passes == 0
+    assert _autocheckpoint(store.db.conn) == 1000
+    checkpoints.stop()

@@ -61,6 +61,7 @@ class Checkpointer:
         self.served = served  # the connection whose automatic checkpoint this replaces
         self.frames, self.poll, self.idle = frames, poll, idle
         self.passes = 0
+        self.failed: str | None = None  # why the thread stopped on its own, if it did
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self._ran = threading.Condition()
@@ -88,9 +89,12 @@ class Checkpointer:
         self.served.execute(f"PRAGMA wal_autocheckpoint = {FRAMES}")
 
     def wait_for_pass(self, after: int, timeout: float) -> bool:
-        """Until more than `after` passes have run (tests wait on this, not on time)."""
+        """Until more than `after` passes have run, or the thread failed (tests wait on
+        this, not on time)."""
         with self._ran:
-            return self._ran.wait_for(lambda: self.passes > after, timeout=timeout)
+            return self._ran.wait_for(
+                lambda: self.passes > after or self.failed is not None, timeout=timeout
+            )
 
     def _due(self, since: float) -> bool:
         pending = pending_frames(self.path)
@@ -99,6 +103,19 @@ class Checkpointer:
         return pending >= self.frames or (pending > 0 and time.monotonic() - since >= self.idle)
 
     def _run(self) -> None:
+        try:
+            self._checkpoint_until_stopped()
+        except Exception as error:  # never a silent end: the WAL would grow without bound
+            self.served.execute(f"PRAGMA wal_autocheckpoint = {FRAMES}")
+            log.error(
+                "WAL checkpoints stopped (%s): SQLite's automatic checkpoint is back on",
+                type(error).__name__,
+            )
+            with self._ran:
+                self.failed = type(error).__name__
+                self._ran.notify_all()
+
+    def _checkpoint_until_stopped(self) -> None:
         conn = sqlite3.connect(self.path, timeout=10, isolation_level=None)
         last = time.monotonic()
         try:
