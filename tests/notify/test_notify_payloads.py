@@ -8,14 +8,12 @@ import copy
 import json
 import logging
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from bot.blocks.notifications import booking_message
-from bot.config import Settings
 from bot.models import BookingEvent
 from bot.notify import events, lanes
 from bot.notify.worker import CANCEL_GRACE
@@ -23,7 +21,6 @@ from tests.emulators.blockkit import validate_blocks
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
 from tests.fuzzgen import mutate
-from tests.helpers import Bot, Clock, link_user
 from tests.notifying import (
     THU_10AM_NY,
     NotifyBot,
@@ -31,31 +28,12 @@ from tests.notifying import (
     only_subscription,
     posts_to,
     rows,
-    running_bot,
     signed_post,
     subscribe,
 )
 from tests.slackdriver import action_ids, text_of
 
-FIXTURES = Path(__file__).parent / "fixtures" / "calcom"
-
-
-@pytest.fixture
-def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[NotifyBot]:
-    with running_bot(settings, clock, slack) as running:
-        yield running
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator) -> Any:
-    link_user(bot, calcom, "U1", "sam", name="Sam Jones")
-    return calcom.account("sam")
-
-
-@pytest.fixture
-def sales(slack: SlackEmulator) -> str:
-    slack.add_channel("C900", "sales", members={"U1", "U2"})
-    return "C900"
+FIXTURES = Path(__file__).parent.parent / "fixtures" / "calcom"
 
 
 def fixture(name: str, **payload: Any) -> dict[str, Any]:

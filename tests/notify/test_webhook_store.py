@@ -9,35 +9,25 @@ import asyncio
 import hashlib
 import hmac
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from bot.config import Settings
 from bot.store import Store
 from bot.store import notifications as tables
 from bot.store.group_commit import OutboxWriter
 from tests.emulators.calcom import CalcomEmulator
-from tests.emulators.slack import SlackEmulator
-from tests.helpers import Clock, link_user
+from tests.helpers import link_user
 from tests.notifying import (
     NotifyBot,
     delivery,
     only_subscription,
     rows,
-    running_bot,
     signed_post,
     subscribe,
 )
-
-
-@pytest.fixture
-def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[NotifyBot]:
-    with running_bot(settings, clock, slack) as running:
-        yield running
 
 
 @pytest.fixture

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import time
-from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -17,14 +16,13 @@ from typing import Any
 
 import pytest
 
-from bot.config import Settings
 from bot.notify import events
 from bot.notify.worker import CANCEL_GRACE, LEASE, Notifier
 from bot.store import Store
 from bot.store import notifications as tables
 from tests.emulators.calcom import TRIGGERS, CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.helpers import Bot, Clock, link_user, make_settings
+from tests.helpers import Clock, link_user, make_settings
 from tests.notifying import (
     THU_10AM_NY,
     NotifyBot,
@@ -41,18 +39,6 @@ from tests.notifying import (
     subscribe,
 )
 from tests.slackdriver import action_ids, text_of
-
-
-@pytest.fixture
-def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[NotifyBot]:
-    with running_bot(settings, clock, slack) as running:
-        yield running
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator) -> Any:
-    link_user(bot, calcom, "U1", "sam", name="Sam Jones")
-    return calcom.account("sam")
 
 
 @pytest.fixture

@@ -1,18 +1,16 @@
 """Notifications that stay right when things arrive in an awkward order: a reschedule's old
 half before or after the reschedule, two `/cal notify` at once (one process or two), and
-the App Home shown again after each change. Harness and helpers: tests/test_notify.py.
+the App Home shown again after each change. Helpers: tests/notifying.py, tests/notify/conftest.py.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from bot.config import Settings
 from bot.grammar import ALL_TRIGGERS
 from bot.models import Subscription
 from bot.notify import events
@@ -22,7 +20,7 @@ from bot.store import Store, migrations
 from bot.store import notifications as tables
 from tests.emulators.calcom import CalcomEmulator
 from tests.emulators.slack import SlackEmulator
-from tests.helpers import Bot, Clock, link_user, make_settings
+from tests.helpers import Clock, link_user, make_settings
 from tests.notifying import (
     THU_10AM_NY,
     NotifyBot,
@@ -37,25 +35,6 @@ from tests.notifying import (
     subscribe,
 )
 from tests.slackdriver import text_of
-
-
-@pytest.fixture
-def bot(settings: Settings, clock: Clock, slack: SlackEmulator) -> Iterator[NotifyBot]:
-    with running_bot(settings, clock, slack) as running:
-        yield running
-
-
-@pytest.fixture
-def sam(bot: Bot, calcom: CalcomEmulator) -> Any:
-    link_user(bot, calcom, "U1", "sam", name="Sam Jones")
-    return calcom.account("sam")
-
-
-@pytest.fixture
-def sales(slack: SlackEmulator) -> str:
-    slack.add_channel("C900", "sales", members={"U1", "U2"})
-    return "C900"
-
 
 # --- a reschedule's old half, whichever comes first ----------------------------------------
 
