@@ -266,3 +266,10 @@ def text_of(payload: dict[str, Any]) -> str:
 def action_ids(payload: dict[str, Any]) -> list[str]:
     """The action ids of every interactive element in a message or view."""
     return [n["action_id"] for n in _nodes(payload.get("blocks") or []) if "action_id" in n]
+
+
+def button_value(payload: dict[str, Any], action_id: str) -> str:
+    """The value of the button `action_id` in a message or view."""
+    return next(
+        n["value"] for n in _nodes(payload.get("blocks") or []) if n.get("action_id") == action_id
+    )

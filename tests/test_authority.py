@@ -22,7 +22,7 @@ from tests.emulators.slack import SlackEmulator
 from tests.helpers import Bot, Clock, link_user
 from tests.notifying import NotifyBot, posts_to, running_bot, subscribe
 from tests.picking import NY
-from tests.slackdriver import action_ids, text_of
+from tests.slackdriver import action_ids, button_value, text_of
 from tests.viewdriver import ViewDriver, option
 
 NOT_YOURS = "That booking isn't yours"
@@ -152,13 +152,7 @@ def test_a_pending_requests_buttons_and_its_uid_are_the_hosts_alone(
     subscribe(bot, "<#C900|general>")
     uid = sams_booking(calcom, 15, requires_confirmation=True)
     [message] = posts_to(slack, "C900")
-    ref = next(
-        e["value"]
-        for b in message["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "notify_confirm"
-    )
+    ref = button_value(message, "notify_confirm")
     for attacker in ATTACKERS:
         for action in ("notify_confirm", "notify_decline"):
             sent = bot.slack.click(action, value=ref, user=attacker, channel="C900")
@@ -242,13 +236,7 @@ def test_someone_elses_reason_modal_is_refused_and_answers_nobody(
     subscribe(bot, "<#C900|general>")
     pending = sams_booking(calcom, 15, requires_confirmation=True)
     [message] = posts_to(slack, "C900")
-    ref = next(
-        e["value"]
-        for b in message["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == "notify_decline"
-    )
+    ref = button_value(message, "notify_decline")
     bot.slack.click("cancel_booking", value=uid)  # Sam
     bot.slack.click("notify_decline", value=ref, channel="C900")  # Sam
     opened = [c.response["view"] for c in slack.wait_for("views.open", lambda c: c.ok, count=2)]

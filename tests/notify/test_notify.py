@@ -38,7 +38,7 @@ from tests.notifying import (
     signed_post,
     subscribe,
 )
-from tests.slackdriver import action_ids, text_of
+from tests.slackdriver import action_ids, button_value, text_of
 
 
 @pytest.fixture
@@ -373,16 +373,6 @@ def _request(
     return booking, message
 
 
-def _button_value(message: dict[str, Any], action_id: str) -> str:
-    return next(
-        e["value"]
-        for b in message["blocks"]
-        if b["type"] == "actions"
-        for e in b["elements"]
-        if e["action_id"] == action_id
-    )
-
-
 def test_the_host_confirms_a_request_and_nobody_else_can(
     bot: NotifyBot, calcom: CalcomEmulator, slack: SlackEmulator, sam: Any, sales: str
 ) -> None:
@@ -392,7 +382,7 @@ def test_the_host_confirms_a_request_and_nobody_else_can(
     assert message["text"].startswith("Booking request: 30 min meeting")
     assert "Waiting for <@U1> to confirm" in text_of(message)
     assert {"notify_confirm", "notify_decline"} <= set(action_ids(message))
-    ref = _button_value(message, "notify_confirm")
+    ref = button_value(message, "notify_confirm")
 
     refused = bot.slack.reply(
         bot.slack.click("notify_confirm", value=ref, user="U2", channel=sales)
@@ -424,7 +414,7 @@ def test_the_host_declines_a_request_with_a_reason(
 ) -> None:
     subscribe(bot, "me")
     booking, message = _request(bot, calcom, slack, sam, "D1", 16)
-    ref = _button_value(message, "notify_decline")
+    ref = button_value(message, "notify_decline")
     home_publishes(slack, 1)  # subscribing published the Home once
     bot.slack.click("notify_decline", value=ref, channel="D1", message=message)
     [opened] = slack.wait_for("views.open", lambda c: c.ok)
@@ -447,7 +437,7 @@ def test_a_confirm_faster_than_the_worker_s_record_updates_the_pressed_message(
     booking, message = _request(bot, calcom, slack, sam, sales, 15)
     bot.settled.wait(1, "sent")
     bot.rt.store.db.execute("update outbox set channel = null, message_ts = null")
-    ref = _button_value(message, "notify_confirm")
+    ref = button_value(message, "notify_confirm")
     bot.slack.click("notify_confirm", value=ref, user="U1", channel=sales, message=message)
     [update] = slack.wait_for("chat.update", lambda c: c.ok)
     assert update.args["ts"] == message["ts"]
