@@ -1,5 +1,5 @@
 """Request bodies read with a cap, for every route that takes a body from the internet
-(`POST /slack/events` in bot/web.py, the Cal.com webhook route in bot/notify/).
+(`POST /slack/events` in bot/web.py, the Cal.com webhook route in bot/notify/asgi.py).
 
 A route reads its body before it can check who sent it, so whoever can reach the port
 could otherwise make the server hold as much as they care to send. The cap is checked
@@ -8,11 +8,17 @@ arrives (a chunked body declares no length, and a declared one may lie), so no m
 than one chunk past the cap is ever held and the rest is never read. A client that hangs
 up before its body's end is `HungUp`, for the route to answer quietly: Starlette's own
 ClientDisconnect reached uvicorn as an error with a traceback, for anyone to cause.
+
+It reads ASGI messages itself rather than through a Starlette `Request`, so that the
+webhook route, which runs without Starlette (bot/notify/asgi.py), shares it.
 """
 
 from __future__ import annotations
 
-from starlette.requests import ClientDisconnect, Request
+from collections.abc import Awaitable, Callable, MutableMapping
+from typing import Any
+
+Receive = Callable[[], Awaitable[MutableMapping[str, Any]]]
 
 
 class TooLarge(Exception):
@@ -23,18 +29,20 @@ class HungUp(Exception):
     """The client closed the connection before the body's end: nobody reads the answer."""
 
 
-async def read_limited(request: Request, limit: int) -> bytes:
-    """The body, refusing more than `limit` bytes without reading them all."""
-    declared = request.headers.get("content-length")
+async def read_limited(receive: Receive, declared: str | None, limit: int) -> bytes:
+    """The body (`receive`'s `http.request` messages), refusing more than `limit` bytes
+    without reading them all; `declared` is the request's Content-Length, if any."""
     if declared and declared.isdigit() and int(declared) > limit:
         raise TooLarge()
     chunks, size = [], 0
-    try:
-        async for chunk in request.stream():
-            size += len(chunk)
-            if size > limit:
-                raise TooLarge()
-            chunks.append(chunk)
-    except ClientDisconnect:
-        raise HungUp() from None
-    return b"".join(chunks)
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":  # http.disconnect: the client left
+            raise HungUp()
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            raise TooLarge()
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -228,14 +228,18 @@ class RequestRefMiddleware:
             try:
                 await self.app(scope, receive, send_status)
             finally:
-                path = scope.get("path", "")
-                level = logging.DEBUG if _quiet(path, status[0]) else logging.INFO
-                if access_log.isEnabledFor(level):  # the redaction only for a line written
-                    access_log.log(
-                        level,
-                        "%s %s %d %.1f ms",
-                        scope.get("method", "-"),
-                        _PATH_SECRETS.sub(r"\1[redacted]", path),
-                        status[0],
-                        (time.perf_counter() - started) * 1000,
-                    )
+                log_access(scope.get("method", "-"), scope.get("path", ""), status[0], started)
+
+
+def log_access(method: str, path: str, status: int, started: float) -> None:
+    """The one access line of a request that began at `perf_counter()` `started`."""
+    level = logging.DEBUG if _quiet(path, status) else logging.INFO
+    if access_log.isEnabledFor(level):  # the redaction only for a line written
+        access_log.log(
+            level,
+            "%s %s %d %.1f ms",
+            method,
+            _PATH_SECRETS.sub(r"\1[redacted]", path),
+            status,
+            (time.perf_counter() - started) * 1000,
+        )

@@ -1,4 +1,5 @@
-"""The Starlette ASGI app: Slack's routes, Cal.com's webhook route, the health check.
+"""The ASGI app: Slack's routes and the health check in Starlette; Cal.com's webhook route
+ahead of it, in bare ASGI (bot/notify/asgi.py).
 
 Its lifespan runs the notification worker (bot/notify/worker.py) for as long as it serves,
 and at shutdown waits for it and for handed-off work until the runtime's one deadline.
@@ -24,7 +25,8 @@ from starlette.routing import Route
 from bot.blocks.limits import REQUEST_BODY
 from bot.bodies import HungUp, TooLarge, read_limited
 from bot.logs import RequestRefMiddleware
-from bot.notify.endpoint import webhook_route
+from bot.notify.asgi import WebhookRoute
+from bot.notify.endpoint import webhook_endpoint
 from bot.notify.reminder_deliveries import or_else
 from bot.notify.worker import Notifier
 from bot.routines.worker import Scheduler
@@ -62,7 +64,8 @@ def create_app(rt: Runtime) -> Starlette:
         shape-checked here (bot/slack/signing.py, shape.py) before Bolt reads a byte of them."""
         secret = rt.settings.slack_signing_secret
         try:
-            body = await read_limited(request, REQUEST_BODY)
+            declared = request.headers.get("content-length")
+            body = await read_limited(request.receive, declared, REQUEST_BODY)
         except TooLarge:  # before the signature: anyone can send this, so nothing is kept
             log.warning("Slack request refused: body over %d bytes", REQUEST_BODY)
             return JSONResponse({"error": "body too large"}, status_code=413)
@@ -81,7 +84,7 @@ def create_app(rt: Runtime) -> Starlette:
             return Response(status_code=200)  # signed by Slack: a quiet ack, no retry
 
     # a reminder webhook's token is answered there, any other by the subscriptions' endpoint
-    calcom_webhooks = or_else(rt, webhook_route(rt, notifier.wake))
+    calcom_webhooks = or_else(rt, webhook_endpoint(rt, notifier.wake))
 
     async def healthz(request: Request) -> Response:
         try:
@@ -120,11 +123,14 @@ def create_app(rt: Runtime) -> Starlette:
                 if rt.settings.oauth
                 else []
             ),
-            Route("/calcom/webhooks/{token}", calcom_webhooks, methods=["POST"]),
             Route("/healthz", healthz, methods=["GET"]),
         ],
         lifespan=lifespan,
-        middleware=[Middleware(RequestRefMiddleware)],
+        middleware=[
+            # `/calcom/webhooks/{token}`, the route of delivery bursts, in bare ASGI
+            Middleware(WebhookRoute, endpoint=calcom_webhooks),
+            Middleware(RequestRefMiddleware),
+        ],
     )
     app.state.bolt = bolt
     app.state.runtime = rt

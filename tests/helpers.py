@@ -4,11 +4,14 @@ emulators, the running bot's handle, and linking a user. Fixtures are in conftes
 
 from __future__ import annotations
 
+import json
 import os
+import socket
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from bot.config import Settings, load_settings
 from bot.models import Link
@@ -114,3 +117,34 @@ def link_user(
             time_zone,
         )
     )
+
+
+def raw_post(
+    bot: Bot, path: str, head: dict[str, str], parts: list[bytes]
+) -> tuple[int, dict[str, Any]]:
+    """POST to `path` over a plain socket, sending `parts` and nothing after them
+    (no end to a body longer than they are): the status and JSON the bot answers with."""
+    url = urlsplit(bot.url)
+    lines = [f"POST {path} HTTP/1.1", f"Host: {url.netloc}"]
+    lines += [f"{name}: {value}" for name, value in head.items()]
+    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        for part in parts:
+            sock.sendall(part)
+        answer = b""
+        while b"\r\n\r\n" not in answer or not _complete(answer):
+            received = sock.recv(65536)
+            if not received:
+                break
+            answer += received
+    status_line, _, rest = answer.partition(b"\r\n")
+    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
+
+
+def _complete(answer: bytes) -> bool:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    for line in head.split(b"\r\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return len(body) >= int(value)
+    return False

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
-import socket
 from typing import Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
 import pytest
 
@@ -23,7 +22,7 @@ from bot.blocks.limits import (
     SECTION_TEXT,
 )
 from tests.emulators.slack import SlackEmulator
-from tests.helpers import SIGNING_SECRET, Bot
+from tests.helpers import SIGNING_SECRET, Bot, raw_post
 from tests.slackdriver import sign
 from tests.viewdriver import ViewDriver
 
@@ -64,35 +63,6 @@ def over_the_cap(views: ViewDriver) -> bytes:
     return body + b"x" * (REQUEST_BODY + 1 - len(body))
 
 
-def _raw_post(bot: Bot, head: dict[str, str], parts: list[bytes]) -> tuple[int, dict[str, Any]]:
-    """POST to /slack/events over a plain socket, sending `parts` and nothing after them
-    (no end to a body longer than they are): the status and JSON the bot answers with."""
-    url = urlsplit(bot.url)
-    lines = ["POST /slack/events HTTP/1.1", f"Host: {url.netloc}"]
-    lines += [f"{name}: {value}" for name, value in head.items()]
-    with socket.create_connection((url.hostname, url.port), timeout=10) as sock:
-        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
-        for part in parts:
-            sock.sendall(part)
-        answer = b""
-        while b"\r\n\r\n" not in answer or not _complete(answer):
-            received = sock.recv(65536)
-            if not received:
-                break
-            answer += received
-    status_line, _, rest = answer.partition(b"\r\n")
-    return int(status_line.split()[1]), json.loads(rest.partition(b"\r\n\r\n")[2])
-
-
-def _complete(answer: bytes) -> bool:
-    head, _, body = answer.partition(b"\r\n\r\n")
-    for line in head.split(b"\r\n"):
-        name, _, value = line.partition(b":")
-        if name.strip().lower() == b"content-length":
-            return len(body) >= int(value)
-    return False
-
-
 def _refused_quietly(bot: Bot, slack: SlackEmulator, caplog: pytest.LogCaptureFixture) -> None:
     bot.settle()
     assert slack.calls == []  # nothing dispatched: no modal, no lookup, no reply
@@ -124,7 +94,7 @@ def test_a_declared_oversized_body_is_refused_before_it_is_sent(
     assert len(body) == REQUEST_BODY + 1
     head = {"Content-Type": FORM, "Content-Length": str(len(body)), **sign(SIGNING_SECRET, body)}
     with caplog.at_level(logging.WARNING):
-        status, answer = _raw_post(bot, head, [body[:1024]])
+        status, answer = raw_post(bot, "/slack/events", head, [body[:1024]])
     assert (status, answer) == (413, {"error": "body too large"})
     _refused_quietly(bot, slack, caplog)
 
@@ -140,6 +110,6 @@ def test_a_chunked_oversized_body_is_refused_while_it_is_read(
     chunks = [body[i : i + step] for i in range(0, len(body), step)]
     framed = [b"%x\r\n%s\r\n" % (len(chunk), chunk) for chunk in chunks]
     with caplog.at_level(logging.WARNING):
-        status, answer = _raw_post(bot, head, framed)  # no closing 0-length chunk
+        status, answer = raw_post(bot, "/slack/events", head, framed)  # no closing 0-length chunk
     assert (status, answer) == (413, {"error": "body too large"})
     _refused_quietly(bot, slack, caplog)

@@ -8,20 +8,22 @@ outbox (committed with those that arrived at the same moment: bot/store/group_co
 not stored → 503, which Cal.com retries), the worker is woken, and Cal.com gets its 200
 without waiting for Slack. A delivery seen before is answered 200 too (Cal.com retried),
 and stored once.
+
+No web framework here: an endpoint takes the token, the signature header and a way to
+read the body, and returns the status and JSON to send. bot/notify/asgi.py serves it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import json
 import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
+from typing import NamedTuple
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
-from bot.bodies import HungUp, TooLarge, read_limited
+from bot.bodies import HungUp, TooLarge
 from bot.notify import events
 from bot.runtime import Runtime
 from bot.services import routines
@@ -33,6 +35,26 @@ log = logging.getLogger("calbot.notify")
 MAX_BODY = 1024 * 1024
 SIGNATURE_HEADER = "x-cal-signature-256"
 
+Answer = tuple[int, bytes]  # the HTTP status, and the JSON body
+ReadBody = Callable[[int], Awaitable[bytes]]  # the body, at most N bytes: TooLarge, HungUp
+# the token, the signature header (if any), the body's reader -> the answer
+Endpoint = Callable[[str, str | None, ReadBody], Awaitable[Answer]]
+
+
+def answer(status: int, **body: object) -> Answer:
+    """`{"ok": ..., **body}` with `status`: the shape of every answer of the route."""
+    return status, json.dumps({"ok": status == 200, **body}, separators=(",", ":")).encode()
+
+
+# Every answer the route gives is one of these, rendered once.
+QUEUED = answer(200, queued=True)
+NOT_QUEUED = answer(200, queued=False)
+UNKNOWN = answer(404, error="unknown subscription")
+TOO_LARGE = answer(413, error="body over 1 MB")
+INCOMPLETE = answer(400, error="body incomplete")
+BAD_SIGNATURE = answer(401, error="bad signature")
+NOT_STORED = answer(503, error="not stored, try again")
+
 
 def signature_ok(secret: str, body: bytes, given: str | None) -> bool:
     """Whether `given` is the hex HMAC-SHA256 of `body` under `secret` (constant time)."""
@@ -42,49 +64,50 @@ def signature_ok(secret: str, body: bytes, given: str | None) -> bool:
     return hmac.compare_digest(expected, given.strip().lower())
 
 
-def _answer(status: int, **body: object) -> Response:
-    return JSONResponse({"ok": status == 200, **body}, status_code=status)
+class Signed(NamedTuple):
+    """A delivery whose signature held, and its facts."""
+
+    body: bytes
+    key: events.Key
 
 
 async def read_signed(
-    request: Request, secret: str, who: str
-) -> tuple[bytes, events.Key] | Response:
+    read: ReadBody, secret: str, signature: str | None, who: str
+) -> Signed | Answer:
     """A delivery's body and facts, checked in order of cost: its size (413), whether it
     came whole (400), its signature under `secret` (401: one warning naming `who`), its
-    JSON (400). Both webhook routes read deliveries this way; the answer when one fails."""
+    JSON (400). Both webhook endpoints read deliveries this way; the answer when one fails."""
     try:
-        body = await read_limited(request, MAX_BODY)
+        body = await read(MAX_BODY)
     except TooLarge:
-        return _answer(413, error="body over 1 MB")
+        return TOO_LARGE
     except HungUp:  # the client left: an answer nobody reads, for the access line
-        return _answer(400, error="body incomplete")
-    if not signature_ok(secret, body, request.headers.get(SIGNATURE_HEADER)):
+        return INCOMPLETE
+    if not signature_ok(secret, body, signature):
         log.warning("webhook with a missing or wrong signature for %s", who)
-        return _answer(401, error="bad signature")
+        return BAD_SIGNATURE
     try:
-        return body, events.read_delivery(body)
+        return Signed(body, events.read_delivery(body))
     except events.Malformed as error:
-        return _answer(400, error=str(error))
+        return answer(400, error=str(error))
 
 
-def webhook_route(
-    rt: Runtime, stored: Callable[[str], object]
-) -> Callable[[Request], Awaitable[Response]]:
-    """The Starlette endpoint; `stored(token)` is called after a new row of subscription
-    `token` lands (wakes the worker)."""
+def webhook_endpoint(rt: Runtime, stored: Callable[[str], object]) -> Endpoint:
+    """The subscriptions' endpoint; `stored(token)` is called after a new row of
+    subscription `token` lands (wakes the worker)."""
     outbox = OutboxWriter(rt.store.db)  # deliveries arriving together share one commit
 
-    async def receive(request: Request) -> Response:
-        sub = tables.subscription_for_delivery(rt.store.db, request.path_params["token"])
+    async def receive(token: str, signature: str | None, read: ReadBody) -> Answer:
+        sub = tables.subscription_for_delivery(rt.store.db, token)
         if sub is None:
-            return _answer(404, error="unknown subscription")
-        read = await read_signed(request, sub.secret, f"subscription {sub.id}")
-        if isinstance(read, Response):
-            return read
-        body, key = read
+            return UNKNOWN
+        delivered = await read_signed(read, sub.secret, signature, f"subscription {sub.id}")
+        if not isinstance(delivered, Signed):
+            return delivered
+        body, key = delivered
         if not key.is_booking:  # PING, or a trigger we never asked for
             log.info("%s for subscription %s ignored: not a booking event", key.trigger, sub.id)
-            return _answer(200, queued=False)
+            return NOT_QUEUED
         try:
             queued = await outbox.enqueue(
                 tables.Delivery(
@@ -99,14 +122,14 @@ def webhook_route(
                 )
             )
         except sqlite3.Error:  # logged by the writer; Cal.com sends it again after a 5xx
-            return _answer(503, error="not stored, try again")
-        if queued:
-            # the worker logs its post under the reference outbox-<id>
-            log.info("%s for %s queued as outbox-%s", key.trigger, key.booking_uid, queued)
-            stored(sub.token)
-            routines.booking_delivered(rt, sub.team_id, sub.user_id, body)  # reminders follow
-        else:
+            return NOT_STORED
+        if queued is None:
             log.info("duplicate %s for %s ignored", key.trigger, key.booking_uid)
-        return _answer(200, queued=queued is not None)
+            return NOT_QUEUED
+        # the worker logs its post under the reference outbox-<id>
+        log.info("%s for %s queued as outbox-%s", key.trigger, key.booking_uid, queued)
+        stored(sub.token)
+        routines.booking_delivered(rt, sub.team_id, sub.user_id, body)  # reminders follow
+        return QUEUED
 
     return receive

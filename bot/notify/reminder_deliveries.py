@@ -11,12 +11,8 @@ as nothing is posted. A retried delivery applies again, to the same effect.
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
 
-from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
-
-from bot.notify.endpoint import read_signed
+from bot.notify.endpoint import NOT_QUEUED, Answer, Endpoint, ReadBody, Signed, read_signed
 from bot.runtime import Runtime
 from bot.services import routines
 from bot.store import notifications as tables
@@ -25,37 +21,29 @@ from bot.store import routines as rows
 log = logging.getLogger("calbot.notify")
 
 
-def _answer(status: int, **body: object) -> Response:
-    return JSONResponse({"ok": status == 200, **body}, status_code=status)
-
-
-Endpoint = Callable[[Request], Awaitable[Response]]
-
-
 def or_else(rt: Runtime, subscriptions: Endpoint) -> Endpoint:
-    """The webhook route: reminder webhooks here (one indexed lookup), the rest to
+    """The webhook endpoint: reminder webhooks here (one indexed lookup), the rest to
     `subscriptions` (bot/notify/endpoint.py). Tokens are unguessable and never shared
     between the two tables, so the order of the lookups changes no answer."""
 
-    async def route(request: Request) -> Response:
-        token = request.path_params["token"]
+    async def route(token: str, signature: str | None, read: ReadBody) -> Answer:
         # a subscription's token first: it is cached, and nearly every delivery is one
         if tables.subscription_for_delivery(rt.store.db, token) is not None:
-            return await subscriptions(request)
+            return await subscriptions(token, signature, read)
         hook = rows.hook_by_token(rt.store.db, token)
         if hook is None:
-            return await subscriptions(request)
-        return await receive(rt, hook, request)
+            return await subscriptions(token, signature, read)
+        return await receive(rt, hook, signature, read)
 
     return route
 
 
-async def receive(rt: Runtime, hook: rows.Hook, request: Request) -> Response:
-    read = await read_signed(request, hook.secret, f"the reminders of {hook.user_id}")
-    if isinstance(read, Response):
-        return read
-    body, key = read
+async def receive(rt: Runtime, hook: rows.Hook, signature: str | None, read: ReadBody) -> Answer:
+    delivered = await read_signed(read, hook.secret, signature, f"the reminders of {hook.user_id}")
+    if not isinstance(delivered, Signed):
+        return delivered
+    body, key = delivered
     if key.is_booking:
         routines.booking_delivered(rt, hook.team_id, hook.user_id, body)
         log.info("%s for %s applied to reminders", key.trigger, key.booking_uid)
-    return _answer(200, queued=False)
+    return NOT_QUEUED

@@ -1,0 +1,82 @@
+"""The webhook route in bare ASGI (bot/notify/asgi.py) answers as the Starlette route it
+replaced did: 405 for another method, 404 for other paths, 413 for a chunked body over
+1 MB before its end, a 500 with one line and no traceback for a fault of ours; and every
+other path still reaches Starlette."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from typing import Any
+
+import httpx
+import pytest
+
+from bot.notify.asgi import WebhookRoute
+from bot.notify.endpoint import MAX_BODY, ReadBody
+from tests.helpers import raw_post
+from tests.notifying import NotifyBot, delivery, only_subscription, signed_post, subscribe
+
+
+def test_other_methods_and_paths_are_answered_as_starlette_did(bot: NotifyBot, sam: Any) -> None:
+    subscribe(bot, "me")
+    sub = only_subscription(bot)
+    url = f"{bot.url}/calcom/webhooks/{sub.token}"
+    for method in ("GET", "PUT", "DELETE"):
+        refused = httpx.request(method, url)
+        assert (refused.status_code, refused.headers["allow"]) == (405, "POST")
+    for path in ("/calcom/webhooks/", f"/calcom/webhooks/{sub.token}/more"):
+        assert httpx.post(f"{bot.url}{path}", content=b"{}").status_code == 404
+    unknown = signed_post(bot, "no-such-token", delivery("BOOKING_CREATED"), sub.secret)
+    assert (unknown.status_code, unknown.json()) == (
+        404,
+        {"ok": False, "error": "unknown subscription"},
+    )
+    assert httpx.get(f"{bot.url}/healthz").json()["ok"] is True  # Starlette's, as before
+
+
+def test_a_chunked_body_over_a_megabyte_is_refused_before_its_end(bot: NotifyBot, sam: Any) -> None:
+    """No Content-Length to refuse by: counted while read, refused one chunk past the cap,
+    without the body's end (never sent here)."""
+    subscribe(bot, "me")
+    sub = only_subscription(bot)
+    body = delivery("BOOKING_CREATED", description="x" * MAX_BODY)
+    signature = hmac.new(sub.secret.encode(), body, hashlib.sha256).hexdigest()
+    head = {
+        "Content-Type": "application/json",
+        "Transfer-Encoding": "chunked",
+        "X-Cal-Signature-256": signature,
+    }
+    step = 64 * 1024
+    framed = [b"%x\r\n%s\r\n" % (step, body[i : i + step]) for i in range(0, MAX_BODY, step)]
+    status, answer = raw_post(bot, f"/calcom/webhooks/{sub.token}", head, framed + framed[:1])
+    assert (status, answer) == (413, {"ok": False, "error": "body over 1 MB"})
+    assert bot.rt.store.db["outbox"].count == 0
+
+
+async def test_a_fault_of_ours_is_a_500_with_one_line_and_no_traceback(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Cal.com retries a 5xx; the operator gets the fault's name, never a traceback."""
+
+    async def broken(token: str, signature: str | None, read: ReadBody) -> Any:
+        await read(MAX_BODY)
+        raise KeyError("a bug")
+
+    async def inside(scope: Any, receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    route = WebhookRoute(inside, endpoint=broken)
+    transport = httpx.ASGITransport(app=route)
+    async with httpx.AsyncClient(transport=transport, base_url="http://calbot") as client:
+        with caplog.at_level(logging.INFO):
+            failed = await client.post("/calcom/webhooks/t0k", content=b"{}")
+        passed = await client.post("/calcom/webhookz/t0k", content=b"{}")
+    assert (failed.status_code, failed.json()) == (500, {"ok": False, "error": "internal error"})
+    assert passed.status_code == 204  # any other path: the app inside
+    [error] = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert "KeyError" in error.getMessage() and error.exc_info is None
+    [access] = [r for r in caplog.records if r.name == "calbot.http"]
+    assert access.getMessage().startswith("POST /calcom/webhooks/[redacted] 500 ")
