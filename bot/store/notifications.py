@@ -213,18 +213,39 @@ def enqueue(
     return insert_delivery(db.conn, delivery)
 
 
+# The rows still to post: outbox_live's condition (migration m010), word for word, for a
+# query to use that index; and which of them can be claimed now (`:now`).
+_LIVE = "status in ('pending', 'posting')"
+_CLAIMABLE = (
+    "((status = 'pending' and next_attempt_at <= :now) "
+    "or (status = 'posting' and lease_until <= :now))"
+)
+
+
 def claim_next(
     db: sqlite_utils.Database, now: float, lease_until: float, skip: Collection[str] = ()
 ) -> OutboxRow | None:
     """Take the oldest due row, or one whose claimer died (lease over), in one statement;
-    rows of the subscription tokens in `skip` (their channel is busy) are left for later."""
-    others = f"and token not in ({', '.join('?' * len(skip))}) " if skip else ""
+    rows of the subscription tokens in `skip` (their channel is busy) are left for later.
+
+    Each subscription with rows to post is visited through outbox_live (token, id), and
+    its first claimable row read: a few index searches a subscription, however long the
+    backlog. The oldest due row across all of them, ordered by id, read every row to
+    post, then sorted them: 0.5 ms on the event loop at 4,000 rows, twice a post (the
+    second look skipping the channel just taken), and a delivery burst to one busy
+    channel leaves a backlog that long."""
+    skipped = {f"skip{i}": token for i, token in enumerate(skip)}
+    others = f"and live.token not in ({', '.join(':' + k for k in skipped)}) " if skip else ""
     row = db.execute(
-        f"update outbox set status = 'posting', lease_until = ?, attempts = attempts + 1 "
-        f"where id = (select id from outbox where ((status = 'pending' and next_attempt_at <= ?) "
-        f"or (status = 'posting' and lease_until <= ?)) {others}order by id limit 1) "
+        f"with recursive live(token) as ("
+        f"select min(token) from outbox where {_LIVE} "
+        f"union all select (select min(token) from outbox where {_LIVE} and token > live.token) "
+        f"from live where live.token is not null) "
+        f"update outbox set status = 'posting', lease_until = :lease, attempts = attempts + 1 "
+        f"where id = (select min((select id from outbox where token = live.token and {_LIVE} "
+        f"and {_CLAIMABLE} order by id limit 1)) from live where live.token is not null {others}) "
         f"returning {_COLUMNS}",
-        [lease_until, now, now, *skip],
+        {"now": now, "lease": lease_until, **skipped},
     ).fetchall()  # exhausting the cursor ends the statement, and with it the write lock
     return OutboxRow(*row[0]) if row else None
 
@@ -233,7 +254,7 @@ def earliest_due(db: sqlite_utils.Database) -> float | None:
     """When the next row falls due (a retry, or a claim whose lease runs out)."""
     row = db.execute(
         "select min(case status when 'pending' then next_attempt_at else lease_until end) "
-        "from outbox where status in ('pending', 'posting')"
+        f"from outbox where {_LIVE}"
     ).fetchone()
     return row[0] if row else None
 

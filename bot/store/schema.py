@@ -207,3 +207,17 @@ def m009_outbox_endings_index(db: sqlite_utils.Database) -> None:
         "create index outbox_endings on outbox (token, booking_uid) "
         "where trigger_event in ('BOOKING_CANCELLED', 'BOOKING_REJECTED')"
     )
+
+
+@migrations()
+def m010_outbox_live_index(db: sqlite_utils.Database) -> None:
+    """The worker claims a subscription's first row to post (bot/store/notifications.py,
+    `claim_next`). Indexed by (status, next_attempt_at), the oldest due row of all meant
+    reading every pending row and sorting them: O(backlog) on the event loop, twice a
+    post. Index instead the rows still to post by subscription, in id order; a row leaves
+    the index once sent, so it holds the backlog only, and an INSERT still writes one
+    index page for it, as before."""
+    db.execute("drop index if exists outbox_due")
+    db.execute(
+        "create index outbox_live on outbox (token, id) where status in ('pending', 'posting')"
+    )

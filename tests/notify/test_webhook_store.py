@@ -232,3 +232,57 @@ def test_the_checks_before_each_post_search_an_index_not_every_row(tmp_path: Pat
     for sql in statements:
         plan = " ".join(row[3] for row in store.db.execute(f"explain query plan {sql}"))
         assert plan.startswith("SEARCH outbox USING") and "SCAN" not in plan, (sql, plan)
+
+
+def _store_backlog(store: Store, token: str, count: int, first: int, now: float) -> None:
+    for n in range(first, first + count):
+        tables.enqueue(
+            store.db,
+            token=token,
+            team_id="T1",
+            dedupe_key=f"{token}-{n}",
+            trigger_event="BOOKING_CREATED",
+            booking_uid=f"b{n}",
+            rescheduled_from=None,
+            body="{}",
+            now=now,
+        )
+
+
+def test_the_worker_claims_through_an_index_however_long_a_channel_s_backlog(
+    tmp_path: Path,
+) -> None:
+    """A burst to one channel leaves thousands of rows to post at a second each; every
+    claim (twice a post) must still be a few index searches, not a read of the backlog:
+    the oldest due row of each subscription, the busy ones skipped, retries not yet due
+    passed over, a dead claimer's row taken back."""
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    now = 1_000_000.0
+    _store_backlog(store, "busy", 2000, 0, now)
+    _store_backlog(store, "quiet", 1, 2000, now)
+    _store_backlog(store, "later", 1, 2001, now + 60)  # a retry's row: due in a minute
+    _store_backlog(store, "busy", 1, 2002, now)
+    store.db.execute("update outbox set status = 'sent' where id <= 1000")
+    store.db.execute("update outbox set status = 'posting', lease_until = ? where id = 1001", [now])
+    store.db.execute(
+        "update outbox set status = 'posting', lease_until = ? where id = 1002", [now + 1]
+    )
+
+    statements: list[str] = []
+    store.db.conn.set_trace_callback(statements.append)
+    taken = [tables.claim_next(store.db, now, now + 120, skip=["busy"])]
+    taken += [tables.claim_next(store.db, now, now + 120) for _ in range(2)]
+    taken += [tables.claim_next(store.db, now, now + 120, skip=["busy", "quiet"])]
+    store.db.conn.set_trace_callback(None)
+
+    assert [(r.token, r.id) if r else None for r in taken] == [
+        ("quiet", 2001),
+        ("busy", 1001),  # its claimer's lease ran out
+        ("busy", 1003),  # 1002's claimer still has time
+        None,  # "later" is not due yet
+    ]
+    for sql in statements:
+        plan = [row[3] for row in store.db.execute(f"explain query plan {sql}")]
+        assert not any(step.startswith("SCAN outbox") for step in plan), plan
+        assert "USE TEMP B-TREE FOR ORDER BY" not in plan, plan
