@@ -141,6 +141,20 @@ def test_deeply_nested_json_is_malformed(body: bytes) -> None:
         events.read_delivery(body)
 
 
+@pytest.mark.parametrize(
+    "value",
+    [b"NaN", b"Infinity", b'"\\ud800"'],
+    ids=["nan", "infinity", "lone-surrogate"],
+)
+def test_json_that_cal_com_never_writes_is_malformed(value: bytes) -> None:
+    """What Python's json would take but JSON.stringify never writes: refused at the door
+    (a 400), not stored to fail later in the worker or in Slack's encoder."""
+    body = b'{"triggerEvent": "BOOKING_CREATED", "payload": {"uid": "x", "n": ' + value + b"}}"
+    with pytest.raises(events.Malformed):
+        events.read_delivery(body)
+    assert events.read_delivery(body.replace(value, b"1")).booking_uid == "x"
+
+
 # --- through the endpoint and the worker ---------------------------------------------------
 
 
