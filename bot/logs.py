@@ -206,7 +206,8 @@ class RequestRefMiddleware:
 
     The line has the method, the path (webhook tokens redacted, never the query string,
     which carries OAuth codes), the status and the time taken. Health checks log at DEBUG
-    so a load balancer's probes do not drown the log.
+    so a load balancer's probes do not drown the log. The webhook route, served ahead of
+    this middleware (bot/notify/asgi.py), does the same with `request_ref` and `log_access`.
     """
 
     def __init__(self, app: ASGIApp):

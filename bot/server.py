@@ -128,7 +128,7 @@ async def run(settings: Settings, *, port: int) -> None:
         host="0.0.0.0",
         port=port,
         log_config=None,
-        access_log=False,  # bot.logs.RequestRefMiddleware writes one line a request
+        access_log=False,  # bot/logs.py writes one line a request (see log_access)
         timeout_graceful_shutdown=SHUTDOWN_SECONDS,  # CalbotServer.shutdown shortens it
         proxy_headers=True,
     )

@@ -48,17 +48,22 @@ class WebhookRoute:
         if not token or "/" in token:  # Starlette's `{token}`: one segment, not empty
             await self.app(scope, receive, send)
             return
-        started = time.perf_counter()
+        started, status = time.perf_counter(), FAILED[0]  # the line's status if cut short
         with logs.request_ref():
-            status, body = await self._answer(scope, receive, token)
-            headers = [(b"content-length", str(len(body)).encode())]
-            if status == NOT_ALLOWED[0]:
-                headers += [(b"allow", b"POST"), (b"content-type", b"text/plain; charset=utf-8")]
-            else:
-                headers.append((b"content-type", b"application/json"))
-            await send({"type": "http.response.start", "status": status, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-            logs.log_access(scope["method"], path, status, started)
+            try:
+                status, body = await self._answer(scope, receive, token)
+                headers = [(b"content-length", str(len(body)).encode())]
+                if status == NOT_ALLOWED[0]:
+                    headers += [
+                        (b"allow", b"POST"),
+                        (b"content-type", b"text/plain; charset=utf-8"),
+                    ]
+                else:
+                    headers.append((b"content-type", b"application/json"))
+                await send({"type": "http.response.start", "status": status, "headers": headers})
+                await send({"type": "http.response.body", "body": body})
+            finally:  # a request cancelled meanwhile (a stop's deadline) is logged too
+                logs.log_access(scope["method"], path, status, started)
 
     async def _answer(self, scope: MutableMapping[str, Any], receive: Any, token: str) -> Answer:
         if scope["method"] != "POST":

@@ -24,7 +24,6 @@ prunes after a week.
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any
 
@@ -85,7 +84,7 @@ def _posted_cancellations(
         f"and message_ts is not null",
         [token, uid],
     ).fetchall()
-    return [(r[0], r[1], r[2], json.loads(r[3])) for r in rows]
+    return [(r[0], r[1], r[2], events.read_stored(r[3])) for r in rows]
 
 
 async def correct_earlier(

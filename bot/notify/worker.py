@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 import logging
 import time
 from collections.abc import Awaitable, Callable
@@ -258,7 +257,7 @@ class Notifier:
         if sub is None:
             tables.finish(db, row.id, "skipped", "subscription removed")
             return "skipped"
-        event = events.normalise(json.loads(row.body))
+        event = events.normalise(events.read_stored(row.body))
         if not events.wanted(event, sub.triggers):
             tables.finish(db, row.id, "skipped", f"{event.kind} not subscribed")
             return "skipped"

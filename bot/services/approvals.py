@@ -8,7 +8,6 @@ booking's host (bot/services/authority.py, the check every booking action makes)
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass
 
@@ -38,7 +37,7 @@ def load(rt: Runtime, team_id: str, user_id: str, ref: int) -> BookingRequest:
         raise RequestGone()
     if sub.user_id != user_id:
         raise NotTheHost(sub.user_id)
-    event = events.normalise(json.loads(row.body))
+    event = events.normalise(events.read_stored(row.body))
     if not event.needs_confirmation or not event.uid:
         raise RequestGone()
     return BookingRequest(row, sub, event)

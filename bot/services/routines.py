@@ -243,7 +243,7 @@ def booking_delivered(rt: Runtime, team_id: str, user_id: str, body: bytes) -> N
     if routine is None or routine.remind_minutes is None:
         return
     try:
-        event = events.normalise(json.loads(body))
+        event = events.normalise(events.read_stored(body))
         moved_from = events.read_delivery(body).rescheduled_from
         _follow(rt, routine, event, moved_from)
     except Exception as error:  # a delivery we cannot read for this: the sync will do

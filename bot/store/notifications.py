@@ -230,9 +230,10 @@ def claim_next(
 
     Each subscription with rows to post is visited through outbox_live (token, id), and
     its first claimable row read: a few index searches a subscription, however long the
-    backlog. The oldest due row across all of them, ordered by id, read every row to
-    post, then sorted them: 0.5 ms on the event loop at 4,000 rows, twice a post (the
-    second look skipping the channel just taken), and a delivery burst to one busy
+    backlog, plus one step for each row not yet due ahead of it (retries backing off,
+    cancellations held). The oldest due row across all of them, ordered by id, read every
+    row to post, then sorted them: 0.5 ms on the event loop at 4,000 rows, twice a post
+    (the second look skipping the channel just taken), and a delivery burst to one busy
     channel leaves a backlog that long."""
     skipped = {f"skip{i}": token for i, token in enumerate(skip)}
     others = f"and live.token not in ({', '.join(':' + k for k in skipped)}) " if skip else ""

@@ -190,6 +190,22 @@ def test_deeply_nested_json_is_a_400(bot: NotifyBot, sam: Any, sales: str) -> No
     assert rows(bot) == []
 
 
+def test_nesting_the_door_accepts_is_posted_not_failed(
+    bot: NotifyBot, slack: SlackEmulator, sam: Any, sales: str
+) -> None:
+    """A thousand levels deep: under orjson's limit, past json's recursion. The worker
+    reads the stored row with the parser that took it in, so a 200 is never a failed row."""
+    sub = _subscribed(bot, sales)
+    deep = b'{"triggerEvent": "BOOKING_CREATED", "payload": {"uid": "deep", "x": '
+    deep += b"[" * 1000 + b"]" * 1000 + b', "startTime": "2026-11-26T15:00:00Z"}}'
+    answer = signed_post(bot, sub.token, deep, sub.secret)
+    assert answer.json() == {"ok": True, "queued": True}
+    bot.settled.wait(state="sent")
+    assert [r["status"] for r in rows(bot)] == ["sent"]
+    [message] = posts_to(slack, sales)
+    assert message["text"].startswith("New booking")
+
+
 def test_no_show_updates_read_the_booking_and_each_is_posted(
     bot: NotifyBot, calcom: CalcomEmulator, slack: SlackEmulator, sam: Any, sales: str
 ) -> None:

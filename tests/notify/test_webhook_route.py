@@ -5,6 +5,7 @@ other path still reaches Starlette."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import logging
@@ -78,5 +79,37 @@ async def test_a_fault_of_ours_is_a_500_with_one_line_and_no_traceback(
     assert passed.status_code == 204  # any other path: the app inside
     [error] = [r for r in caplog.records if r.levelno >= logging.ERROR]
     assert "KeyError" in error.getMessage() and error.exc_info is None
+    [access] = [r for r in caplog.records if r.name == "calbot.http"]
+    assert access.getMessage().startswith("POST /calcom/webhooks/[redacted] 500 ")
+
+
+async def test_a_request_cut_short_still_leaves_its_access_line(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A stop's deadline cancels a delivery waiting on its commit: the operator still sees
+    the request, as a 500, and nothing is sent for a client no longer served."""
+    waiting = asyncio.Event()
+
+    async def stuck(token: str, signature: str | None, read: ReadBody) -> Any:
+        waiting.set()
+        await asyncio.Event().wait()
+
+    sent: list[Any] = []
+
+    async def receive() -> dict[str, Any]:
+        return {"type": "http.request", "body": b"{}", "more_body": False}
+
+    async def send(message: Any) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "method": "POST", "path": "/calcom/webhooks/t0k", "headers": []}
+    route = WebhookRoute(lambda *_: None, endpoint=stuck)  # type: ignore[arg-type, return-value]
+    with caplog.at_level(logging.INFO):
+        request = asyncio.ensure_future(route(scope, receive, send))
+        await waiting.wait()
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+    assert sent == []
     [access] = [r for r in caplog.records if r.name == "calbot.http"]
     assert access.getMessage().startswith("POST /calcom/webhooks/[redacted] 500 ")
