@@ -7,9 +7,14 @@ batch; the batch is written by one callback on the next turn of the event loop, 
 transaction, so every request the loop took in at once shares one commit. Nothing is
 answered before its commit: durability (WAL, synchronous=NORMAL) and the dedupe of Cal.com's
 retries (the unique key, one INSERT per row: a duplicate fails alone, the others stay) are
-the same as with one commit per delivery. A lone delivery waits one loop turn, no timer,
-and is one INSERT in autocommit. Whatever the commit raises reaches every request of its
-batch (answered 503, which Cal.com retries), a failed rollback included.
+the same as with one commit per delivery. Whatever the commit raises reaches every request
+of its batch (answered 503, which Cal.com retries), a failed rollback included.
+
+A delivery that finds the writer idle (nothing stored for `IDLE` seconds, no batch open)
+is committed at once, one INSERT in autocommit, without the loop turn: measured in the
+served process at 100 deliveries a second, that turn cost a lone delivery ~40 µs at the
+median and up to 0.3 ms at p90, waiting behind whatever else the loop had ready (the
+worker's post). Deliveries that come closer together than that are a burst, and batch.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 
 import sqlite_utils
 
@@ -24,17 +30,25 @@ from bot.store.notifications import Delivery, insert_delivery
 
 log = logging.getLogger("calbot.store")
 
+IDLE = 0.001  # seconds without a delivery after which the next is committed at once
+
 
 class OutboxWriter:
     """The outbox's INSERTs, committed a batch at a time; one per database connection."""
 
-    def __init__(self, db: sqlite_utils.Database):
+    def __init__(self, db: sqlite_utils.Database, idle: float = IDLE):
         self.db = db
+        self.idle = idle  # math.inf: always batch (tests of batches)
         self._batch: list[tuple[Delivery, asyncio.Future[int | None]]] = []
+        self._last = float("-inf")  # time.monotonic() of the last delivery enqueued
 
     async def enqueue(self, delivery: Delivery) -> int | None:
         """Its new row id once committed; None when its dedupe key is there already
         (Cal.com retried). Raises what the commit raised (the caller answers 5xx)."""
+        now = time.monotonic()
+        idle, self._last = not self._batch and now - self._last > self.idle, now
+        if idle:  # no turn of the loop to wait for: nobody else is coming to share it
+            return self._store([delivery])[0]
         loop = asyncio.get_running_loop()
         stored: asyncio.Future[int | None] = loop.create_future()
         if not self._batch:
@@ -46,9 +60,8 @@ class OutboxWriter:
     def _write(self) -> None:
         batch, self._batch = self._batch, []
         try:
-            ids = self._commit([delivery for delivery, _ in batch])
-        except Exception as error:  # disk full, locked past the busy timeout...
-            log.error("outbox: %d deliveries not stored (%s)", len(batch), type(error).__name__)
+            ids = self._store([delivery for delivery, _ in batch])
+        except Exception as error:  # logged by _store
             for _, stored in batch:
                 if not stored.done():
                     stored.set_exception(error)
@@ -56,6 +69,17 @@ class OutboxWriter:
         for (_, stored), row_id in zip(batch, ids, strict=True):
             if not stored.done():
                 stored.set_result(row_id)
+
+    def _store(self, deliveries: list[Delivery]) -> list[int | None]:
+        """`_commit`, with one error line when it fails (disk full, locked past the busy
+        timeout...); the error is raised on, for every request of the batch."""
+        try:
+            return self._commit(deliveries)
+        except Exception as error:
+            log.error(
+                "outbox: %d deliveries not stored (%s)", len(deliveries), type(error).__name__
+            )
+            raise
 
     def _commit(self, deliveries: list[Delivery]) -> list[int | None]:
         """The rows, committed. A lone one (deliveries paced apart) is one INSERT in

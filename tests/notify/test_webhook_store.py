@@ -8,6 +8,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import hmac
+import math
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -123,7 +124,7 @@ def test_one_batch_is_one_transaction_and_a_failed_commit_fails_every_request(
 ) -> None:
     store = Store(tmp_path / "calbot.db")
     store.migrate()
-    writer = OutboxWriter(store.db)
+    writer = OutboxWriter(store.db, idle=math.inf)  # never idle: what comes together batches
     statements: list[str] = []
     store.db.conn.set_trace_callback(statements.append)
 
@@ -160,6 +161,22 @@ def test_a_lone_delivery_is_one_insert_in_autocommit(tmp_path: Path) -> None:
     # committed: another connection sees it
     other = sqlite3.connect(tmp_path / "calbot.db")
     assert other.execute("select booking_uid from outbox").fetchall() == [("alone",)]
+
+
+def test_a_delivery_to_an_idle_writer_is_stored_without_waiting_for_the_loop(
+    tmp_path: Path,
+) -> None:
+    """Paced deliveries (most of a day's) skip the loop turn a batch waits for: committed
+    and answered in the request's first step (batches: the test above)."""
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    writer = OutboxWriter(store.db, idle=-1.0)  # every delivery finds it idle
+
+    alone = writer.enqueue(_delivery("alone"))
+    with pytest.raises(StopIteration) as done:
+        alone.send(None)  # finished at its first step: it never yielded to the loop
+    assert done.value.value is not None
+    assert store.db.execute("select booking_uid from outbox").fetchall() == [("alone",)]
 
 
 def test_a_transaction_left_open_is_neither_joined_nor_rolled_back(tmp_path: Path) -> None:
@@ -203,7 +220,7 @@ def test_a_failed_rollback_still_answers_every_request(tmp_path: Path) -> None:
     class Db:
         conn = _Refusing(store.db.conn)
 
-    writer = OutboxWriter(Db())  # type: ignore[arg-type]
+    writer = OutboxWriter(Db(), idle=math.inf)  # type: ignore[arg-type]
     answers = asyncio.run(
         asyncio.wait_for(_enqueue_together(writer, _delivery("p"), _delivery("q")), timeout=5)
     )
