@@ -19,7 +19,7 @@ Rows (each a burst at `--concurrency`, floor then calbot, repeated `--rounds` ti
   `--rate`/s on average for `--seconds` (independent arrivals, the same times for both).
 Then logging's cost per request, and calbot's RSS.
 
-Run: .venv/bin/python bench/burst.py [--rounds 2] [--help-burst 300] [--book-burst 500]
+Run: .venv/bin/python bench/burst.py [--rounds 3] [--help-burst 300] [--book-burst 500]
      [--calbot-loop asyncio]   (calbot on asyncio's loop instead of uvloop, to compare)
      [--rows hook]             (only some rows: help, book, hook; comma-separated)
 Keep runs under a minute on a shared machine; the sizes are printed with the table.
@@ -601,7 +601,7 @@ def verdicts(
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--concurrency", type=int, default=50)
     parser.add_argument("--help-burst", type=int, default=300)
     parser.add_argument("--book-burst", type=int, default=500)
