@@ -175,8 +175,32 @@ def test_a_delivery_to_an_idle_writer_is_stored_without_waiting_for_the_loop(
     alone = writer.enqueue(_delivery("alone"))
     with pytest.raises(StopIteration) as done:
         alone.send(None)  # finished at its first step: it never yielded to the loop
-    assert done.value.value is not None
-    assert store.db.execute("select booking_uid from outbox").fetchall() == [("alone",)]
+    assert done.value.value is not None and not store.db.conn.in_transaction
+    other = sqlite3.connect(tmp_path / "calbot.db")  # committed: another connection sees it
+    assert other.execute("select booking_uid from outbox").fetchall() == [("alone",)]
+
+
+def test_a_burst_after_a_slow_lone_commit_still_shares_one(tmp_path: Path) -> None:
+    """The first of a burst finds the writer idle and commits alone; its commit is slow
+    (a large body, a busy disk), yet the rest of the burst, which waited for it, is not
+    idle: they share one commit, as deliveries that arrive together do."""
+    store = Store(tmp_path / "calbot.db")
+    store.migrate()
+    now = [0.0]
+    sizes: list[int] = []
+
+    class SlowDisk(OutboxWriter):
+        def _commit(self, deliveries: list[tables.Delivery]) -> list[int | None]:
+            sizes.append(len(deliveries))
+            now[0] += 0.005  # five times IDLE
+            return super()._commit(deliveries)
+
+    writer = SlowDisk(store.db, clock=lambda: now[0])
+    now[0] = 10.0  # long after anything: idle
+    ids = asyncio.run(_enqueue_together(writer, *(_delivery(f"b{n}") for n in range(20))))
+
+    assert None not in ids and len(set(ids)) == 20
+    assert sizes == [1, 19]
 
 
 def test_a_transaction_left_open_is_neither_joined_nor_rolled_back(tmp_path: Path) -> None:
