@@ -22,6 +22,7 @@ Then logging's cost per request, and calbot's RSS.
 Run: .venv/bin/python bench/burst.py [--rounds 3] [--help-burst 300] [--book-burst 500]
      [--calbot-loop asyncio]   (calbot on asyncio's loop instead of uvloop, to compare)
      [--rows hook]             (only some rows: help, book, hook; comma-separated)
+     [--against floor]         (a second floor in calbot's place: how noisy each ratio is)
 Keep runs under a minute on a shared machine; the sizes are printed with the table.
 """
 
@@ -484,7 +485,7 @@ async def measure(
                 await asyncio.sleep(1)
             for who, base in (("floor", floor), ("calbot", bot)) if "hook" in rows else ():
                 url = f"{base}/calcom/webhooks/{TOKEN}"
-                if who == "calbot":
+                if who == "calbot" and args.against == "calbot":
                     await settled(session, base)
                 used = cpu_seconds(pids[who])
                 rate = await webhook_max(session, url, args.deliveries, hook)
@@ -510,6 +511,8 @@ def report(
         f"at once and {args.rate:.0f}/s for {args.seconds:.0f} s (medians of the rounds); "
         f"calbot on {args.calbot_loop}\n"
     )
+    if args.against == "floor":
+        print("`--against floor`: the calbot column is a second floor (the rows' own noise)\n")
     print(f"| c={c} | bare Bolt | calbot | ratio |")
     print("|---|---|---|---|")
     for row, name in (("help", "/cal help"), ("book", "/cal book")):
@@ -611,7 +614,16 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=5)
     parser.add_argument("--calbot-loop", choices=("uvloop", "asyncio"), default="uvloop")
     parser.add_argument("--rows", default="help,book,hook", help="which rows: help,book,hook")
+    parser.add_argument(
+        "--against",
+        choices=("calbot", "floor"),
+        default="calbot",
+        help="floor: a second floor in calbot's place, so the ratios show the measurement's "
+        "own noise (rows help and hook only)",
+    )
     args = parser.parse_args()
+    if args.against == "floor":  # the floor answers no /cal book the way the row needs
+        args.rows = ",".join(row for row in args.rows.split(",") if row != "book")
 
     work = tempfile.mkdtemp(prefix="calbot-burst-")
     database = os.path.join(work, "calbot.db")
@@ -653,7 +665,10 @@ def main() -> None:
     serve = ["-m", "bot", "serve"]
     if args.calbot_loop == "asyncio":  # for comparison: `calbot serve` on asyncio's own loop
         serve = ["-c", ASYNCIO_SERVE]
-    bot = subprocess.Popen([sys.executable, *profile, *serve], env=env, cwd=ROOT)
+    if args.against == "floor":
+        bot: Any = SecondFloor(spawn, bot_port, f"{slack_url}/api/", work)
+    else:
+        bot = subprocess.Popen([sys.executable, *profile, *serve], env=env, cwd=ROOT)
     try:
         asyncio.run(
             measure(
@@ -671,6 +686,23 @@ def main() -> None:
             child.terminate()
             child.join(timeout=5)
         shutil.rmtree(work, ignore_errors=True)
+
+
+class SecondFloor:
+    """`--against floor`: another floor process where calbot would run, with Popen's
+    `pid`, `terminate` and `wait`."""
+
+    def __init__(self, spawn: Any, port: int, slack_api: str, work: str):
+        database = os.path.join(work, "floor-2.db")
+        self.process = spawn.Process(target=run_floor, args=(port, slack_api, database))
+        self.process.start()
+        self.pid = self.process.pid
+
+    def terminate(self) -> None:
+        self.process.terminate()
+
+    def wait(self, timeout: float | None = None) -> None:
+        self.process.join(timeout)
 
 
 def seed_links(database: str, connections: list[str]) -> None:
